@@ -1,0 +1,45 @@
+# Shared helpers for the provisioning scripts. Sourced, never run.
+# Every script is idempotent and silent when nothing is missing; it speaks only
+# when it changes something or cannot go on.
+
+PROVISION_STATE_DIR=${PROVISION_STATE_DIR:-/var/lib/todo-rehearsal}
+PROVISION_CACHE_DIR=${PROVISION_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-rehearsal}
+
+say() { printf '[provision] %s\n' "$*" >&2; }
+fail() {
+  printf '[provision] %s\n' "$*" >&2
+  exit 1
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# The Debian mirror this machine already uses, read from its apt sources
+# (deb822 .sources files and one-line .list files alike). Never hard-coded.
+apt_mirror() {
+  local files=(/etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list)
+  local f uri
+  for f in "${files[@]}"; do
+    [ -r "$f" ] || continue
+    uri=$(awk '
+      /^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }
+      /^deb[ \t]/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\/.*\/debian\/?$/) { print $i; exit } }
+    ' "$f")
+    if [ -n "$uri" ]; then
+      printf '%s\n' "${uri%/}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+apt_install() {
+  is_root || fail "installing $* needs root; run: sudo apt-get install -y $*"
+  if [ -z "${_APT_UPDATED:-}" ]; then
+    apt-get update -qq >/dev/null || fail "apt-get update failed; check the apt sources"
+    _APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
+    fail "apt-get install $* failed; run it by hand to see why"
+}
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
