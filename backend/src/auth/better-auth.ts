@@ -1,0 +1,148 @@
+// The one file that speaks better-auth's API, so a major upgrade is fixed here.
+import { betterAuth, type BetterAuthOptions } from 'better-auth';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { RateLimiter } from '../ratelimit/index.ts';
+
+type SecondaryStorage = NonNullable<BetterAuthOptions['secondaryStorage']>;
+
+export interface SignedIn {
+  user: { id: string; email: string; name: string };
+  session: { id: string; expiresAt: Date };
+  /** Set-Cookie values to forward when better-auth refreshed the session. */
+  setCookies: string[];
+}
+
+export interface Auth {
+  /** better-auth's own endpoints under /api/auth/*, as a web Request → Response. */
+  handle(request: Request): Promise<Response>;
+  /** The signed-in user for these request headers, or null. Throws when storage fails. */
+  session(headers: Headers): Promise<SignedIn | null>;
+  /** Whether the request carries a session cookie at all (signed in or not). */
+  hasSessionCookie(headers: Headers): boolean;
+}
+
+export interface AuthDeps {
+  config: Config;
+  /** A pool of its own: sign-up holds a transaction open while it hashes the password. */
+  pool: pg.Pool;
+  limiter: RateLimiter;
+  /** Session cache in front of Postgres; must never throw (see session-cache.ts). */
+  sessionCache: SecondaryStorage | undefined;
+  logger: Logger;
+}
+
+/** Header carrying the client address that Fastify resolved (trust-proxy aware). */
+export const clientIpHeader = 'x-client-ip';
+const cookiePrefix = 'todo';
+const timestamps = { createdAt: 'created_at', updatedAt: 'updated_at' };
+
+export function createAuth({ config, pool, limiter, sessionCache, logger }: AuthDeps): Auth {
+  const authWindow = config.RATE_LIMIT_AUTH_WINDOW_SECONDS;
+  const authRule = { window: authWindow, max: config.RATE_LIMIT_AUTH_MAX };
+  const auth = betterAuth({
+    appName: 'Todo',
+    baseURL: config.PUBLIC_URL,
+    basePath: '/api/auth',
+    secret: config.AUTH_SECRET,
+    trustedOrigins: config.TRUSTED_ORIGINS,
+    database: pool,
+    telemetry: { enabled: false },
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    user: {
+      modelName: 'users',
+      fields: { emailVerified: 'email_verified', ...timestamps },
+    },
+    session: {
+      modelName: 'sessions',
+      fields: {
+        userId: 'user_id',
+        expiresAt: 'expires_at',
+        ipAddress: 'ip_address',
+        userAgent: 'user_agent',
+        ...timestamps,
+      },
+      // Postgres is the record; Redis (when configured) only caches it.
+      storeSessionInDatabase: true,
+    },
+    account: {
+      modelName: 'accounts',
+      fields: {
+        userId: 'user_id',
+        accountId: 'account_id',
+        providerId: 'provider_id',
+        accessToken: 'access_token',
+        refreshToken: 'refresh_token',
+        idToken: 'id_token',
+        accessTokenExpiresAt: 'access_token_expires_at',
+        refreshTokenExpiresAt: 'refresh_token_expires_at',
+        ...timestamps,
+      },
+    },
+    verification: {
+      modelName: 'verifications',
+      fields: { expiresAt: 'expires_at', ...timestamps },
+      storeInDatabase: true,
+    },
+    ...(sessionCache ? { secondaryStorage: sessionCache } : {}),
+    rateLimit: {
+      enabled: true,
+      window: authWindow,
+      max: Math.max(config.RATE_LIMIT_AUTH_MAX * 10, 100),
+      customRules: {
+        '/sign-in/*': authRule,
+        '/sign-up/*': authRule,
+        '/change-password': authRule,
+        '/change-email': authRule,
+      },
+      customStorage: {
+        async consume(key, rule) {
+          const { count, ttlMs } = await limiter.hit(`auth:${key}`, rule.window * 1000);
+          return count <= rule.max
+            ? { allowed: true, retryAfter: null }
+            : { allowed: false, retryAfter: Math.ceil(ttlMs / 1000) };
+        },
+      },
+    },
+    advanced: {
+      cookiePrefix,
+      database: { generateId: 'uuid' },
+      ipAddress: { ipAddressHeaders: [clientIpHeader] },
+      // Explicit, so tests (NODE_ENV=test) exercise the same checks as production.
+      disableCSRFCheck: false,
+      disableOriginCheck: false,
+    },
+    // Unexpected errors (the database is down, ...) are rethrown to our error
+    // handler, which answers 503/500 and logs them; better-auth's own API errors
+    // (401, 422, ...) still come back as responses.
+    onAPIError: { throw: true },
+    logger: {
+      log: (level, message, ...args) => {
+        logger[level]({ args }, message);
+      },
+    },
+  });
+
+  const sessionCookieNames = [`${cookiePrefix}.session_token`, `__Secure-${cookiePrefix}.session_token`];
+
+  return {
+    handle: (request) => auth.handler(request),
+    async session(headers) {
+      const { headers: responseHeaders, response } = await auth.api.getSession({
+        headers,
+        returnHeaders: true,
+      });
+      if (!response) return null;
+      return {
+        user: { id: response.user.id, email: response.user.email, name: response.user.name },
+        session: { id: response.session.id, expiresAt: response.session.expiresAt },
+        setCookies: responseHeaders.getSetCookie(),
+      };
+    },
+    hasSessionCookie(headers) {
+      const cookie = headers.get('cookie') ?? '';
+      return sessionCookieNames.some((name) => cookie.includes(`${name}=`));
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { RateLimiter, type WindowCount } from './limiter.ts';
+export { fastifyStore } from './fastify-store.ts';

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** After a failed command, Redis is skipped for this long so callers don't each wait for a timeout. */
+const breakerMs = 2_000;
+
+/**
+ * Redis is optional: every user of it has a fallback. This wraps the client so
+ * that a dead or hung Redis costs at most one short timeout, after which calls
+ * go straight to their fallback until Redis is back ('ready' again).
+ */
+export class RedisConnection {
+  readonly client: Redis;
+  private readonly logger: Logger;
+  private openUntil = 0;
+  private healthy = false;
+  private readonly readyListeners: (() => void)[] = [];
+
+  constructor(url: string, logger: Logger) {
+    this.logger = logger;
+    this.client = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+      connectTimeout: 2_000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
+    this.client.on('ready', () => {
+      this.openUntil = 0;
+      if (!this.healthy) this.logger.info('redis connected');
+      this.healthy = true;
+      for (const listener of this.readyListeners) listener();
+    });
+    // ioredis emits 'error' on every failed reconnect; one line per outage is enough.
+    this.client.on('error', (error: Error) => {
+      this.markDown(error);
+    });
+  }
+
+  /** True when calls should try Redis now. */
+  available(): boolean {
+    return this.client.status === 'ready' && Date.now() >= this.openUntil;
+  }
+
+  /** Runs `operation` against Redis, or `fallback` when Redis is down or fails. */
+  async attempt<T>(operation: (client: Redis) => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
+    if (!this.available()) return fallback();
+    try {
+      return await operation(this.client);
+    } catch (error) {
+      this.markDown(error as Error);
+      return fallback();
+    }
+  }
+
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  async close(): Promise<void> {
+    try {
+      await Promise.race([this.client.quit(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    } catch {
+      // already closed or unreachable: nothing to flush
+    }
+    this.client.disconnect();
+  }
+
+  private markDown(error: Error): void {
+    this.openUntil = Date.now() + breakerMs;
+    if (this.healthy) this.logger.warn({ err: error }, 'redis unavailable; falling back to memory');
+    this.healthy = false;
+  }
+}
