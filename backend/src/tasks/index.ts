@@ -1,0 +1,3 @@
+export * from './schema.ts';
+export { createTaskService, type TaskContext, type TaskService, type TaskChanges } from './service.ts';
+export { taskRoutes } from './routes.ts';

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { AppError } from '../errors/index.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { claimKey, purgeExpiredKeys, storeResponse } from './idempotency.ts';
+import * as repository from './repository.ts';
+import type { CreateTaskInput, ListTasksQuery, Task, TaskPage, TaskStatus } from './schema.ts';
+
+/** Who is acting. Every operation is scoped to this user. */
+export interface TaskContext {
+  userId: string;
+}
+
+export type TaskChanges = repository.TaskChanges;
+
+export interface TaskService {
+  /** With an idempotency key, a retry returns the first result (`replayed`) and creates nothing. */
+  create(
+    ctx: TaskContext,
+    input: CreateTaskInput,
+    options?: { idempotencyKey?: string },
+  ): Promise<{ task: Task; replayed: boolean }>;
+  get(ctx: TaskContext, id: string): Promise<Task>;
+  list(ctx: TaskContext, query: ListTasksQuery): Promise<TaskPage>;
+  /** With `expectedVersion`, a task changed since answers VERSION_CONFLICT and stays as it is. */
+  update(ctx: TaskContext, id: string, changes: TaskChanges, expectedVersion?: number): Promise<Task>;
+  /** Complete or reopen; a task already in that state is returned unchanged. */
+  setStatus(ctx: TaskContext, id: string, status: TaskStatus, expectedVersion?: number): Promise<Task>;
+  remove(ctx: TaskContext, id: string, expectedVersion?: number): Promise<void>;
+  purgeExpiredIdempotencyKeys(): Promise<number>;
+}
+
+const notFound = () => new AppError('TASK_NOT_FOUND');
+
+export function createTaskService({ db }: { db: pg.Pool }): TaskService {
+  /** After a write matched nothing: 404 if the task is not the user's, else 409 with the current task. */
+  async function explainMiss(ctx: TaskContext, id: string): Promise<AppError> {
+    const current = await repository.findTask(db, ctx.userId, id);
+    if (!current) return notFound();
+    return new AppError('VERSION_CONFLICT', { details: { current } });
+  }
+
+  async function createOnce(ctx: TaskContext, input: CreateTaskInput, key: string) {
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      const claim = await claimKey(client, ctx.userId, key, requestHash);
+      if (!claim.claimed) {
+        await client.query('COMMIT');
+        if (claim.requestHash !== requestHash) {
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', {
+            fields: { 'idempotency-key': 'was used for another request' },
+          });
+        }
+        return { task: claim.response, replayed: true };
+      }
+      const task = await repository.insertTask(client, ctx.userId, input);
+      await storeResponse(client, ctx.userId, key, task);
+      await client.query('COMMIT');
+      return { task, replayed: false };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    async create(ctx, input, options = {}) {
+      if (options.idempotencyKey) return createOnce(ctx, input, options.idempotencyKey);
+      return { task: await repository.insertTask(db, ctx.userId, input), replayed: false };
+    },
+
+    async get(ctx, id) {
+      const task = await repository.findTask(db, ctx.userId, id);
+      if (!task) throw notFound();
+      return task;
+    },
+
+    async list(ctx, query) {
+      const after = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
+      const { tasks, last } = await repository.selectTasks(db, ctx.userId, query, after);
+      return { items: tasks, nextCursor: last ? encodeCursor({ sort: query.sort, ...last }) : null };
+    },
+
+    async update(ctx, id, changes, expectedVersion) {
+      const task = await repository.updateTask(db, ctx.userId, id, changes, expectedVersion);
+      if (!task) throw await explainMiss(ctx, id);
+      return task;
+    },
+
+    async setStatus(ctx, id, status, expectedVersion) {
+      const task = await repository.updateTask(db, ctx.userId, id, { status }, expectedVersion, true);
+      if (task) return task;
+      const current = await repository.findTask(db, ctx.userId, id);
+      if (!current) throw notFound();
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new AppError('VERSION_CONFLICT', { details: { current } });
+      }
+      return current;
+    },
+
+    async remove(ctx, id, expectedVersion) {
+      if (!(await repository.deleteTask(db, ctx.userId, id, expectedVersion)))
+        throw await explainMiss(ctx, id);
+    },
+
+    purgeExpiredIdempotencyKeys: () => purgeExpiredKeys(db),
+  };
+}
