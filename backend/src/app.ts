@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import { authRoutes, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
+import type { Config } from './config/index.ts';
+import { createPool } from './db/index.ts';
+import { AppError, installErrorHandlers } from './errors/index.ts';
+import { healthRoutes } from './health/index.ts';
+import { createLogger, drainOnClose, openapi, requestId, requestLog, security } from './http/index.ts';
+import { metrics } from './metrics/index.ts';
+import { RateLimiter, fastifyStore } from './ratelimit/index.ts';
+import { RedisConnection } from './redis/index.ts';
+import { createTaskService, taskRoutes } from './tasks/index.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export interface BuildOptions {
+  /** Where logs go (default stdout). Tests capture them here. */
+  logDestination?: DestinationStream;
+}
+
+/** The API with its connections. Nothing is listening yet; close() releases everything. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const fastifyLogger: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance: fastifyLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  // JSON only (better-auth's routes take raw bytes in their own scope): other bodies answer 415.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('user', null);
+  installErrorHandlers(app);
+  const isClosing = drainOnClose(app);
+
+  // Connections. Auth gets a pool of its own: sign-up holds a transaction open
+  // while it hashes, and must not starve task queries.
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    name: 'todo-api',
+    logger,
+  });
+  const authPool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.AUTH_DATABASE_POOL_MAX,
+    name: 'todo-auth',
+    logger,
+  });
+  const redis = config.REDIS_URL
+    ? new RedisConnection(config.REDIS_URL, logger.child({ component: 'redis' }))
+    : undefined;
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([pool.end(), authPool.end(), redis?.close()]);
+  });
+
+  const limiter = new RateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`);
+  const trustedOrigins = [config.PUBLIC_URL, ...config.TRUSTED_ORIGINS];
+  const auth = createAuth({
+    config,
+    pool: authPool,
+    limiter,
+    sessionCache: redis ? redisSessionCache(redis, `${config.REDIS_KEY_PREFIX}auth:`) : undefined,
+    logger: logger.child({ component: 'auth' }),
+  });
+  const tasks = createTaskService({ db: pool });
+
+  await security(app, trustedOrigins);
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: config.RATE_LIMIT_API_MAX,
+    timeWindow: config.RATE_LIMIT_API_WINDOW_SECONDS * 1000,
+    keyGenerator: (request) => request.user?.id ?? request.ip,
+    store: fastifyStore(limiter),
+    errorResponseBuilder: () => new AppError('RATE_LIMITED'),
+  });
+  await openapi(app, version);
+  metrics(app, { pools: { api: pool, auth: authPool }, token: config.METRICS_TOKEN });
+  requestLog(app);
+
+  healthRoutes(app, { pool, redis, isClosing });
+  authRoutes(app, {
+    auth,
+    limiter,
+    publicUrl: config.PUBLIC_URL,
+    signInFailures: {
+      max: config.RATE_LIMIT_SIGNIN_FAILURES_MAX,
+      windowSeconds: config.RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS,
+    },
+  });
+  taskRoutes(app, { tasks, requireUser: requireUser(auth, trustedOrigins) });
+
+  const purge = setInterval(() => {
+    tasks.purgeExpiredIdempotencyKeys().catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not purge expired idempotency keys');
+    });
+  }, 15 * 60_000).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(purge);
+  });
+
+  return app;
+}
+
+export { version };

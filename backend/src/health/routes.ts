@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { RedisConnection } from '../redis/index.ts';
+
+type Status = 'up' | 'down' | 'disabled';
+interface Check {
+  status: Status;
+  latencyMs?: number;
+  error?: string;
+}
+
+async function timed(probe: () => Promise<unknown>, timeoutMs: number): Promise<Check> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`no answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }),
+    ]);
+    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  } catch (error) {
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - started),
+      error: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface HealthOptions {
+  pool: pg.Pool;
+  redis: RedisConnection | undefined;
+  isClosing: () => boolean;
+}
+
+/**
+ * /health: the process answers (liveness; touches nothing).
+ * /ready: Postgres is required (503 without it); Redis is optional ('degraded').
+ * Both sit outside /api, so the public proxy does not expose them.
+ */
+export function healthRoutes(app: FastifyInstance, { pool, redis, isClosing }: HealthOptions): void {
+  const startedAt = Date.now();
+  const quiet = { logLevel: 'warn' as const, config: { rateLimit: false } };
+
+  app.get('/health', { ...quiet, schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/ready', { ...quiet, schema: { hide: true } }, async (_request, reply) => {
+    const [postgres, cache] = await Promise.all([
+      timed(() => pool.query('SELECT 1'), 1_000),
+      redis ? timed(() => redis.ping(), 500) : Promise.resolve<Check>({ status: 'disabled' }),
+    ]);
+    const status = isClosing()
+      ? 'shutting_down'
+      : postgres.status !== 'up'
+        ? 'unavailable'
+        : cache.status === 'down'
+          ? 'degraded'
+          : 'ok';
+    void reply.code(status === 'ok' || status === 'degraded' ? 200 : 503);
+    return {
+      status,
+      checks: { postgres, redis: cache },
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+  });
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Shutdown that drains: once close() starts, the listener stops accepting,
+ * in-flight requests finish, and keep-alive sockets are closed as soon as they
+ * go idle (Fastify otherwise waits for keepAliveTimeout on them:
+ * fastify/fastify#7044). Returns whether close() has begun.
+ */
+export function drainOnClose(app: FastifyInstance): () => boolean {
+  let closing = false;
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    closing = true;
+    sweeper = setInterval(() => {
+      app.server.closeIdleConnections();
+    }, 100);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+  });
+  return () => closing;
+}

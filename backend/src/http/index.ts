@@ -1,0 +1,5 @@
+export { requestId } from './request-id.ts';
+export { security } from './security.ts';
+export { openapi } from './openapi.ts';
+export { drainOnClose } from './graceful-close.ts';
+export { createLogger, requestLog, redactPaths } from './logging.ts';

@@ -1,0 +1,34 @@
+// The API process: validate configuration, listen, drain on SIGTERM/SIGINT.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/index.ts';
+
+const startedAt = performance.now();
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  for (const problem of error.problems) process.stderr.write(`config: ${problem}\n`);
+  process.stderr.write('config: fix the variables above (see .env.example) and start again\n');
+  process.exit(1);
+}
+
+const app = await buildApp(config);
+
+closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'fatal error; shutting down');
+  else app.log.info({ signal }, 'shutting down: draining in-flight requests');
+  await app.close();
+  app.log.info('shut down cleanly');
+});
+
+try {
+  await app.listen({ host: config.HOST, port: config.PORT });
+} catch (error) {
+  app.log.fatal({ err: error }, `could not listen on ${config.HOST}:${config.PORT}`);
+  await app.close();
+  process.exit(1);
+}
+app.log.info({ startupMs: Math.round(performance.now() - startedAt) }, 'ready');
