@@ -1,0 +1,135 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type RunningApi } from './support/api.ts';
+import { Client, password, signedUpClient } from './support/client.ts';
+
+let api: RunningApi;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('accounts', () => {
+  it('signs up, reads the session, signs out and signs in again', async () => {
+    const client = new Client(api.url);
+    const signUp = await client.signUp();
+    expect(signUp.status).toBe(200);
+    expect(signUp.body.user.email).toBe(client.email);
+
+    const session = await client.session();
+    expect(session.body.user.email).toBe(client.email);
+
+    expect((await client.signOut()).status).toBe(200);
+    expect((await client.session()).body).toBeNull();
+    expect((await client.listTasks()).status).toBe(401);
+
+    expect((await client.signIn()).status).toBe(200);
+    expect((await client.listTasks()).status).toBe(200);
+  });
+
+  it('sets an HttpOnly, SameSite session cookie', async () => {
+    const client = new Client(api.url);
+    const reply = await client.signUp();
+    const cookie = reply.headers.getSetCookie().find((c) => c.startsWith('todo.session_token='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it('keeps sessions in Postgres', async () => {
+    const client = await signedUpClient(api.url);
+    const db = new pg.Client({ connectionString: api.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        'SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1',
+        [client.email],
+      );
+      expect(rows[0].n).toBe(1);
+      await client.signOut();
+      const after = await db.query(
+        'SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1',
+        [client.email],
+      );
+      expect(after.rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('refuses a second account with the same email', async () => {
+    const first = await signedUpClient(api.url);
+    const second = new Client(api.url);
+    const reply = await second.signUp(first.email);
+    expect(reply.status).toBe(422);
+    expect(reply.body.code).toBe('USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL');
+  });
+
+  it('answers 401 to a wrong password and says which fields are bad on sign-up', async () => {
+    const client = await signedUpClient(api.url);
+    const stranger = new Client(api.url);
+    expect((await stranger.signIn(client.email, 'not the password')).status).toBe(401);
+
+    const badEmail = await new Client(api.url).signUp('not-an-email', password);
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.body.message).toMatch(/email/i);
+    const shortPassword = await new Client(api.url).signUp('short@example.com', 'short');
+    expect(shortPassword.status).toBe(400);
+    expect(shortPassword.body.code).toBe('PASSWORD_TOO_SHORT');
+  });
+
+  it('needs a trusted Origin on cookie-authenticated writes', async () => {
+    const client = await signedUpClient(api.url);
+    client.origin = undefined;
+    const noOrigin = await client.createTask({ title: 'x' });
+    expect(noOrigin.status).toBe(403);
+    expect(noOrigin.body.code).toBe('FORBIDDEN_ORIGIN');
+    expect((await client.signOut()).status).toBe(403);
+
+    client.origin = 'https://evil.example';
+    expect((await client.createTask({ title: 'x' })).status).toBe(403);
+
+    client.origin = undefined;
+    expect((await client.listTasks()).status).toBe(200);
+  });
+});
+
+describe('rate limits', () => {
+  it('refuses sign-in for an account after repeated failures, whatever the password', async () => {
+    await using limited = await startApi({
+      env: { RATE_LIMIT_SIGNIN_FAILURES_MAX: '3', RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: '60' },
+    });
+    const victim = await signedUpClient(limited.url);
+    const attacker = new Client(limited.url);
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await attacker.signIn(victim.email, `guess-${i}-xxxx`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const locked = await attacker.signIn(victim.email, password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('RATE_LIMITED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits sign-up and sign-in attempts per address (configurable per environment)', async () => {
+    await using limited = await startApi({
+      env: { RATE_LIMIT_AUTH_MAX: '2', RATE_LIMIT_AUTH_WINDOW_SECONDS: '60' },
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await new Client(limited.url).signUp()).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('limits API requests per user', async () => {
+    await using limited = await startApi({
+      env: { RATE_LIMIT_API_MAX: '3', RATE_LIMIT_API_WINDOW_SECONDS: '60' },
+    });
+    const client = await signedUpClient(limited.url);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await client.listTasks()).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const other = await signedUpClient(limited.url);
+    expect((await other.listTasks()).status).toBe(200);
+  });
+});
