@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { migrate } from '../src/db/index.ts';
+import { migrate } from '../src/migrations/index.ts';
 import { createEmptyDatabase } from './support/database.ts';
 
 const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../src/db/migrate-cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../src/migrations/cli.ts', import.meta.url));
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

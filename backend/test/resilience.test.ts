@@ -2,7 +2,7 @@ import { baseImages, ownerLabel, ownerValue } from '@todo/harness';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait } from 'testcontainers';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/index.ts';
+import { migrate } from '../src/migrations/index.ts';
 import { startApi } from './support/api.ts';
 import { Client, signedUpClient } from './support/client.ts';
 import { docker, eventually, freePort } from './support/outage.ts';

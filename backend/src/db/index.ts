@@ -1,2 +1,1 @@
 export { createPool, type Db, type PoolOptions } from './pool.ts';
-export { migrate, migrationsDir } from './migrate.ts';

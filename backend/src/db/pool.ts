@@ -1,9 +1,15 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isoTimestamp } from './timestamps.ts';
 
-/** Type parsers for this pool only: DATE stays 'YYYY-MM-DD' instead of a local-midnight Date. */
-const types = new pg.TypeOverrides();
-types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+/** DATE stays 'YYYY-MM-DD' (a calendar day, not a local-midnight Date). */
+const dateTypes = new pg.TypeOverrides();
+dateTypes.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
+/** As dateTypes, and timestamptz arrives as ISO text (the session runs in UTC). */
+const isoTypes = new pg.TypeOverrides();
+isoTypes.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+isoTypes.setTypeParser(pg.types.builtins.TIMESTAMPTZ, isoTimestamp);
 
 export interface PoolOptions {
   connectionString: string;
@@ -11,6 +17,8 @@ export interface PoolOptions {
   /** Shown in pg_stat_activity and in metrics. */
   name: string;
   logger: Logger;
+  /** 'iso': timestamptz values come back as ISO strings instead of Date objects. */
+  timestamps?: 'date' | 'iso';
 }
 
 /**
@@ -18,12 +26,19 @@ export interface PoolOptions {
  * hanging) and survives the server going away: idle clients that die emit
  * 'error' on the pool, which would crash the process if nobody listened.
  */
-export function createPool({ connectionString, max, name, logger }: PoolOptions): pg.Pool {
+export function createPool({
+  connectionString,
+  max,
+  name,
+  logger,
+  timestamps = 'date',
+}: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
     application_name: name,
-    types,
+    types: timestamps === 'iso' ? isoTypes : dateTypes,
+    options: '-c TimeZone=UTC',
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: 10_000,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '../../src/db/index.ts';
+import { migrate } from '../../src/migrations/index.ts';
 
 export const templateName = 'todo_template';
 

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 
-// migrations/ sits beside src/ and dist/, so this resolves from either.
-export const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
+// backend/migrations, seen from src/db/ (sources) or from dist/ (the bundle).
+export const migrationsDir =
+  ['../../migrations', '../migrations']
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../migrations', import.meta.url));
 
 export interface MigrateOptions {
   databaseUrl: string;

@@ -1,0 +1,1 @@
+export { migrate, migrationsDir, type MigrateOptions } from './migrate.ts';
