@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { authRoutes, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createPool } from './db/index.ts';
 import { AppError, installErrorHandlers } from './errors/index.ts';
 import { healthRoutes } from './health/index.ts';
-import { createLogger, drainOnClose, openapi, requestId, requestLog, security } from './http/index.ts';
+import {
+  createLogger,
+  drainOnClose,
+  openapi,
+  requestId,
+  requestLog,
+  security,
+  serializerCompiler,
+} from './http/index.ts';
 import { metrics } from './metrics/index.ts';
 import { RateLimiter, fastifyStore } from './ratelimit/index.ts';
 import { RedisConnection } from './redis/index.ts';
@@ -51,6 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     max: config.DATABASE_POOL_MAX,
     name: 'todo-api',
     logger,
+    timestamps: 'iso',
   });
   const authPool = createPool({
     connectionString: config.DATABASE_URL,

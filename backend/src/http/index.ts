@@ -1,5 +1,6 @@
 export { requestId } from './request-id.ts';
-export { security } from './security.ts';
+export { serializerCompiler } from './serializer.ts';
+export { helmetHeaders, security } from './security.ts';
 export { openapi } from './openapi.ts';
 export { drainOnClose } from './graceful-close.ts';
 export { createLogger, requestLog, redactPaths } from './logging.ts';

@@ -12,9 +12,10 @@ interface TaskRow {
   status: Task['status'];
   priority: Task['priority'];
   due_date: string | null;
-  completed_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
+  /** ISO strings: the tasks pool parses timestamptz as text (db/timestamps.ts). */
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
   version: number;
 }
 
@@ -26,9 +27,9 @@ function toTask(row: TaskRow): Task {
     status: row.status,
     priority: row.priority,
     dueDate: row.due_date,
-    completedAt: row.completed_at?.toISOString() ?? null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    completedAt: row.completed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
     version: row.version,
   };
 }
