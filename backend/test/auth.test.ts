@@ -95,6 +95,29 @@ describe('accounts', () => {
   });
 });
 
+describe('sessions across replicas', () => {
+  it('a sign-out through one replica ends the session on another within SESSION_CACHE_SECONDS', async () => {
+    const shared = { SESSION_CACHE_SECONDS: '1', REDIS_KEY_PREFIX: `replicas-${Date.now()}:` };
+    await using replicaA = await startApi({ env: shared });
+    await using replicaB = await startApi({ env: shared, databaseUrl: replicaA.databaseUrl });
+    const onA = await signedUpClient(replicaA.url);
+    const onB = new Client(replicaB.url);
+    for (const [name, value] of onA.cookies) onB.cookies.set(name, value);
+
+    expect((await onB.listTasks()).status).toBe(200); // B now remembers the session
+    expect((await onA.signOut()).status).toBe(200);
+    expect((await onA.listTasks()).status).toBe(401); // at once on the replica that signed out
+    const signedOutAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - signedOutAt < 5_000) {
+      status = (await onB.listTasks()).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - signedOutAt).toBeLessThan(1_500);
+  });
+});
+
 describe('rate limits', () => {
   it('refuses sign-in for an account after repeated failures, whatever the password', async () => {
     await using limited = await startApi({

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
+import { SessionMemo } from './session-memo.ts';
 
 type SecondaryStorage = NonNullable<BetterAuthOptions['secondaryStorage']>;
 
@@ -124,25 +125,52 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
     },
   });
 
-  const sessionCookieNames = [`${cookiePrefix}.session_token`, `__Secure-${cookiePrefix}.session_token`];
+  const sessionCookieNames = new Set([
+    `${cookiePrefix}.session_token`,
+    `__Secure-${cookiePrefix}.session_token`,
+  ]);
+  const sessionToken = (headers: Headers): string | undefined => {
+    for (const part of (headers.get('cookie') ?? '').split(';')) {
+      const separator = part.indexOf('=');
+      if (separator > 0 && sessionCookieNames.has(part.slice(0, separator).trim())) {
+        return part.slice(separator + 1).trim() || undefined;
+      }
+    }
+    return undefined;
+  };
+  const memo = new SessionMemo<SignedIn & { userId: string; expiresAt: number }>(
+    config.SESSION_CACHE_SECONDS * 1000,
+  );
 
   return {
-    handle: (request) => auth.handler(request),
+    async handle(request) {
+      // An auth write may end or replace sessions: forget what this replica remembers.
+      const token = request.method === 'POST' ? sessionToken(request.headers) : undefined;
+      try {
+        return await auth.handler(request);
+      } finally {
+        if (token) memo.forget(token);
+      }
+    },
     async session(headers) {
+      const token = sessionToken(headers);
+      if (!token) return null;
+      const remembered = memo.get(token);
+      if (remembered) return remembered;
       const { headers: responseHeaders, response } = await auth.api.getSession({
         headers,
         returnHeaders: true,
       });
       if (!response) return null;
-      return {
+      const signedIn: SignedIn = {
         user: { id: response.user.id, email: response.user.email, name: response.user.name },
         session: { id: response.session.id, expiresAt: response.session.expiresAt },
         setCookies: responseHeaders.getSetCookie(),
       };
+      const expiresAt = response.session.expiresAt.getTime();
+      memo.remember(token, { ...signedIn, setCookies: [], userId: signedIn.user.id, expiresAt });
+      return signedIn;
     },
-    hasSessionCookie(headers) {
-      const cookie = headers.get('cookie') ?? '';
-      return sessionCookieNames.some((name) => cookie.includes(`${name}=`));
-    },
+    hasSessionCookie: (headers) => sessionToken(headers) !== undefined,
   };
 }

@@ -36,6 +36,7 @@ export const envSchema = z.object({
     .default('false')
     .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
 
+  SESSION_CACHE_SECONDS: number().min(0, { error: 'must be 0 or more' }).default(5),
   BODY_LIMIT_BYTES: positiveInt(100_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   METRICS_TOKEN: z.string().min(16).optional(),
