@@ -1,5 +1,13 @@
 import type { RedisConnection } from '../redis/index.ts';
 
+import type { Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    rateLimitHit(key: string, windowMs: number): Result<[number, number], Context>;
+  }
+}
+
 export interface WindowCount {
   /** Hits in the current window, this one included. */
   count: number;
@@ -30,16 +38,15 @@ export class RateLimiter {
   constructor(redis: RedisConnection | undefined, prefix = 'rl:') {
     this.redis = redis;
     this.prefix = prefix;
+    // Sent once, then called by its SHA (EVALSHA) on every hit.
+    redis?.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: hitScript });
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     if (!this.redis) return this.hitMemory(key, windowMs);
     return this.redis.attempt(
       async (client) => {
-        const [count, ttlMs] = (await client.eval(hitScript, 1, this.prefix + key, windowMs)) as [
-          number,
-          number,
-        ];
+        const [count, ttlMs] = await client.rateLimitHit(this.prefix + key, windowMs);
         return { count, ttlMs };
       },
       () => this.hitMemory(key, windowMs),

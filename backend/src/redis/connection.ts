@@ -20,6 +20,8 @@ export class RedisConnection {
     this.logger = logger;
     this.client = new Redis(url, {
       enableOfflineQueue: false,
+      // Commands issued in the same tick go out in one write (many requests hit the limiter at once).
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: 500,
       connectTimeout: 2_000,
