@@ -18,7 +18,7 @@ import {
   serializerCompiler,
 } from './http/index.ts';
 import { metrics } from './metrics/index.ts';
-import { RateLimiter, fastifyStore } from './ratelimit/index.ts';
+import { BatchedCounter, RateLimiter, fastifyStore } from './ratelimit/index.ts';
 import { RedisConnection } from './redis/index.ts';
 import { createTaskService, taskRoutes } from './tasks/index.ts';
 
@@ -92,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     max: config.RATE_LIMIT_API_MAX,
     timeWindow: config.RATE_LIMIT_API_WINDOW_SECONDS * 1000,
     keyGenerator: (request) => request.user?.id ?? request.ip,
-    store: fastifyStore(limiter),
+    store: fastifyStore(new BatchedCounter(redis, `${config.REDIS_KEY_PREFIX}api:`)),
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
   });
   await openapi(app, version);

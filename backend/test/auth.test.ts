@@ -144,6 +144,36 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 
+  it('shares the per-user API limit across replicas, each learning the others’ hits within a flush (100 ms)', async () => {
+    const shared = {
+      RATE_LIMIT_API_MAX: '10',
+      RATE_LIMIT_API_WINDOW_SECONDS: '86400',
+      REDIS_KEY_PREFIX: `limits-${Date.now()}:`,
+    };
+    await using replicaA = await startApi({ env: shared });
+    await using replicaB = await startApi({ env: shared, databaseUrl: replicaA.databaseUrl });
+    const onA = await signedUpClient(replicaA.url);
+    const onB = new Client(replicaB.url);
+    for (const [name, value] of onA.cookies) onB.cookies.set(name, value);
+    const flush = () => new Promise((resolve) => setTimeout(resolve, 300));
+    const statuses = async (client: Client, n: number) => {
+      const result: number[] = [];
+      for (let i = 0; i < n; i++) result.push((await client.listTasks()).status);
+      return result;
+    };
+
+    expect(await statuses(onA, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+    await flush();
+    expect(await statuses(onB, 4)).toEqual([200, 200, 200, 200]);
+    await flush();
+    // B has learnt A's six: the user's eleventh request is refused.
+    expect(await statuses(onB, 1)).toEqual([429]);
+    // A learns B's four with its next flush, at the latest.
+    await statuses(onA, 1);
+    await flush();
+    expect(await statuses(onA, 1)).toEqual([429]);
+  });
+
   it('limits API requests per user', async () => {
     await using limited = await startApi({
       env: { RATE_LIMIT_API_MAX: '3', RATE_LIMIT_API_WINDOW_SECONDS: '60' },

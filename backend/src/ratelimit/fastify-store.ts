@@ -3,10 +3,10 @@ import type {
   FastifyRateLimitStoreCtor,
   RateLimitPluginOptions,
 } from '@fastify/rate-limit';
-import type { RateLimiter } from './limiter.ts';
+import type { BatchedCounter } from './batched.ts';
 
-/** Adapts RateLimiter to @fastify/rate-limit's store interface. */
-export function fastifyStore(limiter: RateLimiter, prefix = 'api:'): FastifyRateLimitStoreCtor {
+/** Adapts BatchedCounter to @fastify/rate-limit's store interface (answers without waiting for Redis). */
+export function fastifyStore(counter: BatchedCounter, prefix = ''): FastifyRateLimitStoreCtor {
   class Store implements FastifyRateLimitStore {
     private readonly prefix: string;
     constructor(_options: RateLimitPluginOptions, childPrefix = prefix) {
@@ -17,14 +17,8 @@ export function fastifyStore(limiter: RateLimiter, prefix = 'api:'): FastifyRate
       callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
       timeWindow: number,
     ): void {
-      limiter.hit(this.prefix + key, timeWindow).then(
-        ({ count, ttlMs }) => {
-          callback(null, { current: count, ttl: ttlMs });
-        },
-        (error: unknown) => {
-          callback(error as Error);
-        },
-      );
+      const { count, ttlMs } = counter.hit(this.prefix + key, timeWindow);
+      callback(null, { current: count, ttl: ttlMs });
     }
     // Called for routes with a rate limit of their own: they count separately.
     child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
