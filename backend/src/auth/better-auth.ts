@@ -5,11 +5,13 @@ import type { BetterAuthOptions } from 'better-auth';
 // own the schema) and starts faster; the adapter is given explicitly instead.
 import { betterAuth } from 'better-auth/minimal';
 import { Kysely, PostgresDialect } from 'kysely';
+import type { IncomingHttpHeaders } from 'node:http';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
 import { SessionMemo } from './session-memo.ts';
+import { toWebHeaders } from './web.ts';
 
 type SecondaryStorage = NonNullable<BetterAuthOptions['secondaryStorage']>;
 
@@ -24,9 +26,9 @@ export interface Auth {
   /** better-auth's own endpoints under /api/auth/*, as a web Request → Response. */
   handle(request: Request): Promise<Response>;
   /** The signed-in user for these request headers, or null. Throws when storage fails. */
-  session(headers: Headers): Promise<SignedIn | null>;
-  /** Whether the request carries a session cookie at all (signed in or not). */
-  hasSessionCookie(headers: Headers): boolean;
+  session(headers: IncomingHttpHeaders): Promise<SignedIn | null>;
+  /** Whether a Cookie header carries a session cookie at all (valid or not). */
+  hasSessionCookie(cookie: string | undefined): boolean;
 }
 
 export interface AuthDeps {
@@ -138,8 +140,9 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
     `${cookiePrefix}.session_token`,
     `__Secure-${cookiePrefix}.session_token`,
   ]);
-  const sessionToken = (headers: Headers): string | undefined => {
-    for (const part of (headers.get('cookie') ?? '').split(';')) {
+  const sessionToken = (cookie: string | null | undefined): string | undefined => {
+    if (!cookie) return undefined;
+    for (const part of cookie.split(';')) {
       const separator = part.indexOf('=');
       if (separator > 0 && sessionCookieNames.has(part.slice(0, separator).trim())) {
         return part.slice(separator + 1).trim() || undefined;
@@ -154,7 +157,7 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
   return {
     async handle(request) {
       // An auth write may end or replace sessions: forget what this replica remembers.
-      const token = request.method === 'POST' ? sessionToken(request.headers) : undefined;
+      const token = request.method === 'POST' ? sessionToken(request.headers.get('cookie')) : undefined;
       try {
         return await auth.handler(request);
       } finally {
@@ -162,12 +165,12 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
       }
     },
     async session(headers) {
-      const token = sessionToken(headers);
+      const token = sessionToken(headers.cookie);
       if (!token) return null;
       const remembered = memo.get(token);
       if (remembered) return remembered;
       const { headers: responseHeaders, response } = await auth.api.getSession({
-        headers,
+        headers: toWebHeaders(headers),
         returnHeaders: true,
       });
       if (!response) return null;
@@ -180,6 +183,6 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
       memo.remember(token, { ...signedIn, setCookies: [], userId: signedIn.user.id, expiresAt });
       return signedIn;
     },
-    hasSessionCookie: (headers) => sessionToken(headers) !== undefined,
+    hasSessionCookie: (cookie) => sessionToken(cookie) !== undefined,
   };
 }

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.ts';
 import type { Auth, SignedIn } from './better-auth.ts';
-import { toWebHeaders } from './web.ts';
 
 export type CurrentUser = SignedIn['user'];
 
@@ -40,12 +39,11 @@ export function requireUser(auth: Auth, trustedOrigins: readonly string[]) {
   };
 
   return async function requireUserHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const headers = toWebHeaders(request.headers);
-    if (!safeMethods.has(request.method) && auth.hasSessionCookie(headers)) {
+    if (!safeMethods.has(request.method) && auth.hasSessionCookie(request.headers.cookie)) {
       const origin = originOf(request);
       if (!origin || !trusted.has(origin)) throw new AppError('FORBIDDEN_ORIGIN');
     }
-    const signedIn = await auth.session(headers);
+    const signedIn = await auth.session(request.headers);
     if (!signedIn) throw new AppError('UNAUTHENTICATED');
     request.user = signedIn.user;
     for (const cookie of signedIn.setCookies) void reply.header('set-cookie', cookie);

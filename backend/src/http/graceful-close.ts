@@ -15,9 +15,9 @@ export function drainOnClose(app: FastifyInstance): () => boolean {
       app.server.closeIdleConnections();
     }, 100);
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);

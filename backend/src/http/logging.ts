@@ -30,7 +30,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
  * find it again (id, route, status, duration, user). Never headers or bodies.
  */
 export function requestLog(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    done();
     if (request.routeOptions.logLevel === 'warn' && reply.statusCode < 400) return;
     const entry = {
       method: request.method,

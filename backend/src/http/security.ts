@@ -43,7 +43,8 @@ export async function security(app: FastifyInstance, origins: readonly string[])
     exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
     maxAge: 600,
   });
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.headers(securityHeaders).header('x-request-id', request.id);
+    done();
   });
 }

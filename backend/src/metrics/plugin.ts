@@ -49,7 +49,8 @@ export function metrics(app: FastifyInstance, { pools, token }: MetricsOptions):
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    done();
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
