@@ -135,6 +135,18 @@ describe('rate limits', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('refuses a burst of concurrent guesses beyond the limit, not only sequential ones', async () => {
+    await using limited = await startApi({
+      env: { RATE_LIMIT_SIGNIN_FAILURES_MAX: '3', RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: '60' },
+    });
+    const victim = await signedUpClient(limited.url);
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => new Client(limited.url).signIn(victim.email, `burst-guess-${i}`)),
+    );
+    expect(statuses.filter((r) => r.status === 401)).toHaveLength(3);
+    expect(statuses.filter((r) => r.status === 429)).toHaveLength(7);
+  });
+
   it('limits sign-up and sign-in attempts per address (configurable per environment)', async () => {
     await using limited = await startApi({
       env: { RATE_LIMIT_AUTH_MAX: '2', RATE_LIMIT_AUTH_WINDOW_SECONDS: '60' },

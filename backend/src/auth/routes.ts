@@ -52,9 +52,12 @@ export function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): vo
         const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
         const email = isSignIn ? emailOf(body, request.headers['content-type']) : undefined;
         const failureKey = email ? `signin-failures:${email}` : undefined;
+        // The attempt counts as a failure before it is made (one atomic increment),
+        // so a burst of concurrent guesses cannot all slip under the limit; a
+        // successful sign-in clears the count.
         if (failureKey) {
-          const { count, ttlMs } = await limiter.peek(failureKey);
-          if (count >= signInFailures.max) {
+          const { count, ttlMs } = await limiter.hit(failureKey, windowMs);
+          if (count > signInFailures.max) {
             void reply.header('retry-after', String(Math.max(1, Math.ceil(ttlMs / 1000))));
             throw new AppError('RATE_LIMITED', {
               message: 'Too many failed sign-ins for this account; wait and try again.',
@@ -66,10 +69,7 @@ export function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): vo
           new Request(new URL(request.url, publicUrl), { method: request.method, headers, body }),
         );
 
-        if (failureKey) {
-          if (response.status === 401) await limiter.hit(failureKey, windowMs);
-          else if (response.ok) await limiter.reset(failureKey);
-        }
+        if (failureKey && response.ok) await limiter.reset(failureKey);
         if (response.status >= 500) request.log.error({ status: response.status }, 'auth endpoint failed');
         return reply.send(response);
       },

@@ -53,21 +53,6 @@ export class RateLimiter {
     );
   }
 
-  /** The current count without adding a hit. */
-  async peek(key: string): Promise<WindowCount> {
-    if (!this.redis) return this.peekMemory(key);
-    return this.redis.attempt(
-      async (client) => {
-        const [count, ttlMs] = await Promise.all([
-          client.get(this.prefix + key),
-          client.pttl(this.prefix + key),
-        ]);
-        return { count: Number(count ?? 0), ttlMs: Math.max(ttlMs, 0) };
-      },
-      () => this.peekMemory(key),
-    );
-  }
-
   async reset(key: string): Promise<void> {
     this.memory.delete(key);
     if (this.redis)
@@ -86,13 +71,6 @@ export class RateLimiter {
       this.memory.set(key, entry);
     }
     entry.count += 1;
-    return { count: entry.count, ttlMs: entry.resetAt - now };
-  }
-
-  private peekMemory(key: string): WindowCount {
-    const now = Date.now();
-    const entry = this.memory.get(key);
-    if (!entry || entry.resetAt <= now) return { count: 0, ttlMs: 0 };
     return { count: entry.count, ttlMs: entry.resetAt - now };
   }
 
