@@ -38,7 +38,8 @@ export const envSchema = z.object({
 
   SESSION_CACHE_SECONDS: number().min(0, { error: 'must be 0 or more' }).default(5),
   BODY_LIMIT_BYTES: positiveInt(100_000),
-  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  // Below Docker's default stop timeout (10 s), so the process ends on its own terms.
+  SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
   METRICS_TOKEN: z.string().min(16).optional(),
 
   RATE_LIMIT_API_MAX: positiveInt(600),
