@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import { authRoutes, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createPool } from './db/index.ts';
-import { AppError, installErrorHandlers } from './errors/index.ts';
+import { AppError, installErrorHandlers, sendError, toAppError } from './errors/index.ts';
 import { healthRoutes } from './health/index.ts';
 import {
   createLogger,
@@ -43,6 +43,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Errors raised before routing (a malformed URL) get the same answers as the rest.
+    frameworkErrors: (error, request, reply) => {
+      sendError(request, reply, toAppError(error));
+    },
   });
   // JSON only (better-auth's routes take raw bytes in their own scope): other bodies answer 415.
   app.removeContentTypeParser('text/plain');
@@ -50,7 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
   installErrorHandlers(app);
-  const isClosing = drainOnClose(app);
+  drainOnClose(app);
 
   // Connections. Auth gets a pool of its own: sign-up holds a transaction open
   // while it hashes, and must not starve task queries.
@@ -70,7 +74,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const redis = config.REDIS_URL
     ? new RedisConnection(config.REDIS_URL, logger.child({ component: 'redis' }))
     : undefined;
+  const apiCounter = new BatchedCounter(redis, `${config.REDIS_KEY_PREFIX}api:`);
   app.addHook('onClose', async () => {
+    await apiCounter.flush(); // the last hits still count for the other replicas
     await Promise.allSettled([pool.end(), authPool.end(), redis?.close()]);
   });
 
@@ -92,23 +98,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     max: config.RATE_LIMIT_API_MAX,
     timeWindow: config.RATE_LIMIT_API_WINDOW_SECONDS * 1000,
     keyGenerator: (request) => request.user?.id ?? request.ip,
-    store: fastifyStore(new BatchedCounter(redis, `${config.REDIS_KEY_PREFIX}api:`)),
+    store: fastifyStore(apiCounter),
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
   });
   await openapi(app, version);
   metrics(app, { pools: { api: pool, auth: authPool }, token: config.METRICS_TOKEN });
   requestLog(app);
 
-  healthRoutes(app, { pool, redis, isClosing });
-  authRoutes(app, {
-    auth,
-    limiter,
-    publicUrl: config.PUBLIC_URL,
-    signInFailures: {
-      max: config.RATE_LIMIT_SIGNIN_FAILURES_MAX,
-      windowSeconds: config.RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS,
-    },
-  });
+  healthRoutes(app, { pool, redis });
+  authRoutes(app, { auth, publicUrl: config.PUBLIC_URL });
   taskRoutes(app, { tasks, requireUser: requireUser(auth, trustedOrigins) });
 
   const purge = setInterval(() => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type RunningApi } from './support/api.ts';
+import { publicUrl, startApi, type RunningApi } from './support/api.ts';
 import { Client, password, signedUpClient } from './support/client.ts';
 
 let api: RunningApi;
@@ -95,6 +95,39 @@ describe('accounts', () => {
   });
 });
 
+describe('session cookies', () => {
+  it('with an https PUBLIC_URL, trusts only the __Secure- cookie, so a planted plain cookie cannot borrow a session', async () => {
+    await using secure = await startApi({
+      env: { PUBLIC_URL: 'https://todo.example', TRUSTED_ORIGINS: publicUrl },
+    });
+    const victim = await signedUpClient(secure.url);
+    const [[name, value] = ['', '']] = [...victim.cookies];
+    expect(name).toBe('__Secure-todo.session_token');
+    // The victim's browser, carrying a cookie an attacker planted on a subdomain:
+    const planted = 'planted-by-attacker';
+    const asVictim = await fetch(`${secure.url}/api/tasks`, {
+      headers: { cookie: `todo.session_token=${planted}; __Secure-todo.session_token=${value}` },
+    });
+    expect(asVictim.status).toBe(200);
+    const asAttacker = await fetch(`${secure.url}/api/tasks`, {
+      headers: { cookie: `todo.session_token=${planted}` },
+    });
+    expect(asAttacker.status).toBe(401);
+  });
+});
+
+describe('revoking sessions', () => {
+  it('ends the user’s other sessions at once on this replica', async () => {
+    const laptop = await signedUpClient(api.url);
+    const phone = new Client(api.url);
+    expect((await phone.signIn(laptop.email)).status).toBe(200);
+    expect((await phone.listTasks()).status).toBe(200); // remembered by this replica
+    expect((await laptop.request('POST', '/api/auth/revoke-other-sessions', { body: {} })).status).toBe(200);
+    expect((await phone.listTasks()).status).toBe(401);
+    expect((await laptop.listTasks()).status).toBe(200);
+  });
+});
+
 describe('sessions across replicas', () => {
   it('a sign-out through one replica ends the session on another within SESSION_CACHE_SECONDS', async () => {
     const shared = { SESSION_CACHE_SECONDS: '1', REDIS_KEY_PREFIX: `replicas-${Date.now()}:` };
@@ -145,6 +178,24 @@ describe('rate limits', () => {
     );
     expect(statuses.filter((r) => r.status === 401)).toHaveLength(3);
     expect(statuses.filter((r) => r.status === 429)).toHaveLength(7);
+  });
+
+  it('counts a failed sign-in however its body is encoded (a BOM-prefixed body is still counted)', async () => {
+    await using limited = await startApi({
+      env: { RATE_LIMIT_SIGNIN_FAILURES_MAX: '2', RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: '60' },
+    });
+    const victim = await signedUpClient(limited.url);
+    const attacker = new Client(limited.url);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const raw = `\uFEFF${JSON.stringify({ email: victim.email.toUpperCase(), password: `guess-${i}-xxxx` })}`;
+      const reply = await attacker.request('POST', '/api/auth/sign-in/email', {
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      statuses.push(reply.status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
   });
 
   it('limits sign-up and sign-in attempts per address (configurable per environment)', async () => {

@@ -1,11 +1,12 @@
 // The one file that speaks better-auth's API, so a major upgrade is fixed here.
+import type { IncomingHttpHeaders } from 'node:http';
 import { kyselyAdapter } from '@better-auth/kysely-adapter';
 import type { BetterAuthOptions } from 'better-auth';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 // The minimal entry leaves out better-auth's schema generator (our migrations
 // own the schema) and starts faster; the adapter is given explicitly instead.
 import { betterAuth } from 'better-auth/minimal';
 import { Kysely, PostgresDialect } from 'kysely';
-import type { IncomingHttpHeaders } from 'node:http';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
@@ -43,12 +44,27 @@ export interface AuthDeps {
 
 /** Header carrying the client address that Fastify resolved (trust-proxy aware). */
 export const clientIpHeader = 'x-client-ip';
-const cookiePrefix = 'todo';
 const timestamps = { createdAt: 'created_at', updatedAt: 'updated_at' };
 
 export function createAuth({ config, pool, limiter, sessionCache, logger }: AuthDeps): Auth {
-  const authWindow = config.RATE_LIMIT_AUTH_WINDOW_SECONDS;
-  const authRule = { window: authWindow, max: config.RATE_LIMIT_AUTH_MAX };
+  // Secure cookies exactly when users reach us over https; then better-auth reads
+  // only the __Secure- cookie, and so must we.
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  const sessionCookie = `${secure ? '__Secure-' : ''}todo.session_token`;
+  const memo = new SessionMemo<SignedIn & { userId: string; sessionToken: string; expiresAt: number }>(
+    config.SESSION_CACHE_SECONDS * 1000,
+  );
+  const authRule = { window: config.RATE_LIMIT_AUTH_WINDOW_SECONDS, max: config.RATE_LIMIT_AUTH_MAX };
+  const failures = {
+    max: config.RATE_LIMIT_SIGNIN_FAILURES_MAX,
+    windowMs: config.RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS * 1000,
+  };
+  /** The account a sign-in names, as better-auth itself parsed and will look it up. */
+  const signInKey = (body: unknown): string | undefined => {
+    const email = (body as { email?: unknown } | undefined)?.email;
+    return typeof email === 'string' ? `signin-failures:${email.toLowerCase()}` : undefined;
+  };
+
   const auth = betterAuth({
     appName: 'Todo',
     baseURL: config.PUBLIC_URL,
@@ -62,10 +78,7 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
     }),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
-    user: {
-      modelName: 'users',
-      fields: { emailVerified: 'email_verified', ...timestamps },
-    },
+    user: { modelName: 'users', fields: { emailVerified: 'email_verified', ...timestamps } },
     session: {
       modelName: 'sessions',
       fields: {
@@ -98,9 +111,45 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
       storeInDatabase: true,
     },
     ...(sessionCache ? { secondaryStorage: sessionCache } : {}),
+    // Every session deleted through this replica (sign-out, revocation, either
+    // one or all of a user's) is forgotten here at once.
+    databaseHooks: {
+      session: {
+        delete: {
+          after: async (session) => {
+            memo.forgetSession(session.token);
+          },
+        },
+      },
+    },
+    // Per-account lockout after repeated failed sign-ins, on the email as
+    // better-auth parsed it. The attempt counts before it is made (one atomic
+    // increment), so concurrent guesses cannot all slip under the limit; a
+    // successful sign-in clears the count.
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const key = ctx.path === '/sign-in/email' ? signInKey(ctx.body) : undefined;
+        if (!key) return;
+        const { count, ttlMs } = await limiter.hit(key, failures.windowMs);
+        if (count > failures.max) {
+          throw new APIError(
+            'TOO_MANY_REQUESTS',
+            {
+              code: 'RATE_LIMITED',
+              message: 'Too many failed sign-ins for this account; wait and try again.',
+            },
+            { 'retry-after': String(Math.max(1, Math.ceil(ttlMs / 1000))) },
+          );
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const key = ctx.path === '/sign-in/email' ? signInKey(ctx.body) : undefined;
+        if (key && ctx.context.newSession) await limiter.reset(key);
+      }),
+    },
     rateLimit: {
       enabled: true,
-      window: authWindow,
+      window: authRule.window,
       max: Math.max(config.RATE_LIMIT_AUTH_MAX * 10, 100),
       customRules: {
         '/sign-in/*': authRule,
@@ -118,7 +167,8 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
       },
     },
     advanced: {
-      cookiePrefix,
+      cookiePrefix: 'todo',
+      useSecureCookies: secure,
       database: { generateId: 'uuid' },
       ipAddress: { ipAddressHeaders: [clientIpHeader] },
       // Explicit, so tests (NODE_ENV=test) exercise the same checks as production.
@@ -136,39 +186,25 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
     },
   });
 
-  const sessionCookieNames = new Set([
-    `${cookiePrefix}.session_token`,
-    `__Secure-${cookiePrefix}.session_token`,
-  ]);
-  const sessionToken = (cookie: string | null | undefined): string | undefined => {
+  const sessionCookieValue = (cookie: string | null | undefined): string | undefined => {
     if (!cookie) return undefined;
     for (const part of cookie.split(';')) {
       const separator = part.indexOf('=');
-      if (separator > 0 && sessionCookieNames.has(part.slice(0, separator).trim())) {
+      if (separator > 0 && part.slice(0, separator).trim() === sessionCookie) {
         return part.slice(separator + 1).trim() || undefined;
       }
     }
     return undefined;
   };
-  const memo = new SessionMemo<SignedIn & { userId: string; expiresAt: number }>(
-    config.SESSION_CACHE_SECONDS * 1000,
-  );
 
   return {
-    async handle(request) {
-      // An auth write may end or replace sessions: forget what this replica remembers.
-      const token = request.method === 'POST' ? sessionToken(request.headers.get('cookie')) : undefined;
-      try {
-        return await auth.handler(request);
-      } finally {
-        if (token) memo.forget(token);
-      }
-    },
+    handle: (request) => auth.handler(request),
     async session(headers) {
-      const token = sessionToken(headers.cookie);
-      if (!token) return null;
-      const remembered = memo.get(token);
+      const cookieValue = sessionCookieValue(headers.cookie);
+      if (!cookieValue) return null;
+      const remembered = memo.get(cookieValue);
       if (remembered) return remembered;
+      const generation = memo.generation();
       const { headers: responseHeaders, response } = await auth.api.getSession({
         headers: toWebHeaders(headers),
         returnHeaders: true,
@@ -179,10 +215,19 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
         session: { id: response.session.id, expiresAt: response.session.expiresAt },
         setCookies: responseHeaders.getSetCookie(),
       };
-      const expiresAt = response.session.expiresAt.getTime();
-      memo.remember(token, { ...signedIn, setCookies: [], userId: signedIn.user.id, expiresAt });
+      memo.remember(
+        cookieValue,
+        {
+          ...signedIn,
+          setCookies: [],
+          userId: signedIn.user.id,
+          sessionToken: response.session.token,
+          expiresAt: response.session.expiresAt.getTime(),
+        },
+        generation,
+      );
       return signedIn;
     },
-    hasSessionCookie: (cookie) => sessionToken(cookie) !== undefined,
+    hasSessionCookie: (cookie) => sessionCookieValue(cookie) !== undefined,
   };
 }
