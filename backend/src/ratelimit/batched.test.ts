@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RedisConnection } from '../redis/index.ts';
 import { BatchedCounter } from './batched.ts';
 
 describe('BatchedCounter without Redis', () => {
@@ -22,5 +23,57 @@ describe('BatchedCounter without Redis', () => {
     counter.hit('alice', 60_000, now);
     await counter.flush();
     expect(counter.hit('alice', 60_000, now).count).toBe(2);
+  });
+});
+
+describe('BatchedCounter with a slow Redis', () => {
+  /** Just enough of RedisConnection for the counter: pipelines of INCRBY/PEXPIRE that take `delayMs`. */
+  function fakeRedis(delayMs: number) {
+    const store = new Map<string, number>();
+    let flushes = 0;
+    const client = {
+      pipeline() {
+        const replies: [null, number][] = [];
+        const pipeline = {
+          incrby(key: string, by: number) {
+            store.set(key, (store.get(key) ?? 0) + by);
+            replies.push([null, store.get(key) ?? 0]);
+            return pipeline;
+          },
+          pexpire() {
+            replies.push([null, 1]);
+            return pipeline;
+          },
+          exec: async () => {
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            return replies;
+          },
+        };
+        return pipeline;
+      },
+    };
+    const connection = {
+      attempt: async (operation: (c: typeof client) => Promise<unknown>) => {
+        flushes += 1;
+        return operation(client);
+      },
+    };
+    return { connection: connection as unknown as RedisConnection, store, flushes: () => flushes };
+  }
+
+  it('keeps syncing when a flush takes longer than the flush interval, and loses no hit', async () => {
+    const redis = fakeRedis(60);
+    const counter = new BatchedCounter(redis.connection, 'x:', 20);
+    let hits = 0;
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      counter.hit('alice', 3_600_000);
+      hits += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await counter.flush();
+    await counter.flush();
+    expect(redis.flushes()).toBeGreaterThanOrEqual(4);
+    expect([...redis.store.values()].reduce((a, b) => a + b, 0)).toBe(hits);
   });
 });

@@ -46,11 +46,25 @@ export class BatchedCounter {
       this.entries.set(id, entry);
     }
     entry.pending += 1;
-    if (this.redis && !this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.flushMs);
-      this.timer.unref();
-    }
+    this.schedule();
     return { count: entry.shared + entry.inFlight + entry.pending, ttlMs: windowEnd - now };
+  }
+
+  /** One flush every `flushMs` while hits keep coming; it also drops ended windows (with or without Redis). */
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().finally(() => {
+        if (this.hasPending()) this.schedule();
+      });
+    }, this.flushMs);
+    this.timer.unref();
+  }
+
+  private hasPending(): boolean {
+    for (const entry of this.entries.values()) if (entry.pending > 0) return true;
+    return false;
   }
 
   /** Sends pending hits to Redis and learns the totals. Resolves when done (tests, shutdown). */
@@ -62,7 +76,6 @@ export class BatchedCounter {
   }
 
   private async flushOnce(): Promise<void> {
-    this.timer = undefined;
     const now = Date.now();
     const batch: [string, Entry, number][] = [];
     for (const [id, entry] of this.entries) {
