@@ -7,12 +7,12 @@ type SecondaryStorage = NonNullable<BetterAuthOptions['secondaryStorage']>;
  * better-auth's secondary storage on Redis, as a cache only: sessions are also
  * in Postgres (storeSessionInDatabase), and better-auth reads Postgres when the
  * cache answers null. So every failure here degrades to a miss and never signs
- * anyone out. Deletes that fail while Redis is down are retried when it returns,
+ * anyone out. Deletes that fail while Redis is down are replayed when it answers again,
  * so a signed-out session cannot come back from a stale cache.
  */
 export function redisSessionCache(redis: RedisConnection, prefix = 'auth:'): SecondaryStorage {
   const pendingDeletes = new Set<string>();
-  redis.onReady(() => {
+  redis.onRecovered(() => {
     const keys = [...pendingDeletes];
     pendingDeletes.clear();
     if (keys.length === 0) return;

@@ -13,8 +13,9 @@ export class RedisConnection {
   readonly client: Redis;
   private readonly logger: Logger;
   private openUntil = 0;
-  private healthy = false;
-  private readonly readyListeners: (() => void)[] = [];
+  /** undefined until the first answer or failure, so a Redis down at start-up is logged too. */
+  private healthy: boolean | undefined;
+  private readonly recoveryListeners: (() => void)[] = [];
 
   constructor(url: string, logger: Logger) {
     this.logger = logger;
@@ -28,10 +29,7 @@ export class RedisConnection {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
     this.client.on('ready', () => {
-      this.openUntil = 0;
-      if (!this.healthy) this.logger.info('redis connected');
-      this.healthy = true;
-      for (const listener of this.readyListeners) listener();
+      this.markUp();
     });
     // ioredis emits 'error' on every failed reconnect; one line per outage is enough.
     this.client.on('error', (error: Error) => {
@@ -48,19 +46,27 @@ export class RedisConnection {
   async attempt<T>(operation: (client: Redis) => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
     if (!this.available()) return fallback();
     try {
-      return await operation(this.client);
+      const result = await operation(this.client);
+      this.markUp();
+      return result;
     } catch (error) {
       this.markDown(error as Error);
       return fallback();
     }
   }
 
-  onReady(listener: () => void): void {
-    this.readyListeners.push(listener);
+  /**
+   * Called each time Redis answers again after an outage: after a reconnect, or
+   * after a command succeeds once the breaker closed (a hung Redis that recovers
+   * never reconnects).
+   */
+  onRecovered(listener: () => void): void {
+    this.recoveryListeners.push(listener);
   }
 
   async ping(): Promise<void> {
     await this.client.ping();
+    this.markUp();
   }
 
   async close(): Promise<void> {
@@ -72,9 +78,17 @@ export class RedisConnection {
     this.client.disconnect();
   }
 
+  private markUp(): void {
+    this.openUntil = 0;
+    if (this.healthy === true) return;
+    this.healthy = true;
+    this.logger.info('redis available');
+    for (const listener of this.recoveryListeners) listener();
+  }
+
   private markDown(error: Error): void {
     this.openUntil = Date.now() + breakerMs;
-    if (this.healthy) this.logger.warn({ err: error }, 'redis unavailable; falling back to memory');
+    if (this.healthy !== false) this.logger.warn({ err: error }, 'redis unavailable; falling back to memory');
     this.healthy = false;
   }
 }
