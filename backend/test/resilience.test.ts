@@ -30,6 +30,7 @@ describe('when Redis is lost', () => {
       await using _redis = redis.container;
       await using api = await startApi({ redisUrl: redis.url, env: { RATE_LIMIT_API_MAX: '20' } });
       const alice = await signedUpClient(api.url);
+      const carol = await signedUpClient(api.url); // her session is cached in Redis
       const { body: task } = await alice.createTask({ title: 'before the outage' });
 
       await docker(outage === 'stopped' ? 'stop' : 'pause', redis.container.getId());
@@ -51,6 +52,7 @@ describe('when Redis is lost', () => {
       expect((await bob.signOut()).status).toBe(200);
       expect((await bob.listTasks()).status).toBe(401);
       expect((await new Client(api.url).signIn(alice.email)).status).toBe(200);
+      expect((await carol.signOut()).status).toBe(200);
 
       await docker(outage === 'stopped' ? 'start' : 'unpause', redis.container.getId());
       await eventually(
@@ -59,8 +61,10 @@ describe('when Redis is lost', () => {
         'readiness ok after Redis returns',
       );
       expect((await alice.listTasks()).status).toBe(200);
-      // Bob signed out during the outage: his cached session must not come back.
+      // Bob and Carol signed out during the outage. Carol's session was cached in
+      // Redis: the stale copy must not bring it back once Redis answers again.
       expect((await bob.listTasks()).status).toBe(401);
+      expect((await carol.listTasks()).status).toBe(401);
       expect(api.logs.text()).toContain('redis unavailable; falling back to memory');
     });
   }
@@ -72,6 +76,33 @@ describe('when Redis is lost', () => {
     const alice = await signedUpClient(api.url);
     await redis.container.exec(['redis-cli', 'FLUSHALL']);
     expect((await alice.listTasks()).status).toBe(200);
+  });
+});
+
+describe('when Postgres hangs', () => {
+  it('answers 503 within the query timeout instead of holding requests, and recovers', async () => {
+    const port = await freePort();
+    await using postgres = await new PostgreSqlContainer(images.POSTGRES_IMAGE)
+      .withExposedPorts({ container: 5432, host: port })
+      .withLabels(labels)
+      .start();
+    const databaseUrl = postgres.getConnectionUri();
+    await migrate({ databaseUrl });
+    await using api = await startApi({ databaseUrl, redisUrl: null, env: { SESSION_CACHE_SECONDS: '60' } });
+    const alice = await signedUpClient(api.url);
+    expect((await alice.listTasks()).status).toBe(200);
+
+    await docker('pause', postgres.getId());
+    try {
+      const started = performance.now();
+      const reply = await alice.listTasks();
+      expect(reply.status).toBe(503);
+      expect(reply.body.code).toBe('DATABASE_UNAVAILABLE');
+      expect(performance.now() - started).toBeLessThan(8_000);
+    } finally {
+      await docker('unpause', postgres.getId());
+    }
+    await eventually(async () => (await alice.listTasks()).status === 200, 30_000, 'requests succeed again');
   });
 });
 
@@ -94,6 +125,15 @@ describe('when Postgres is lost', () => {
       expect(reply.status).toBe(503);
       expect(reply.body.code).toBe('DATABASE_UNAVAILABLE');
       expect(reply.headers.get('retry-after')).toBe('5');
+      // One log line per failed request, carrying the cause.
+      const lines = api.logs.entries().filter((entry) => entry.reqId === reply.body.requestId);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        level: 'error',
+        msg: 'request failed',
+        status: 503,
+        err: { type: expect.any(String) },
+      });
     }
     const signIn = await new Client(api.url).signIn(alice.email);
     expect(signIn.status).toBe(503);

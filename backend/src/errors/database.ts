@@ -19,7 +19,7 @@ const unavailableCodes = new Set([
   '53300', // too_many_connections
 ]);
 const unavailableMessages =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Connection ended unexpectedly/i;
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|connect ECONNREFUSED|Connection ended unexpectedly/i;
 
 /** True when the error (or one of its causes) says Postgres could not be reached. */
 export function isDatabaseUnavailable(error: unknown): boolean {

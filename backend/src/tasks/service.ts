@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { AppError } from '../errors/index.ts';
+import { AppError, isDatabaseUnavailable } from '../errors/index.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { claimKey, purgeExpiredKeys, storeResponse } from './idempotency.ts';
 import * as repository from './repository.ts';
@@ -33,16 +33,35 @@ export interface TaskService {
 const notFound = () => new AppError('TASK_NOT_FOUND');
 
 export function createTaskService({ db }: { db: pg.Pool }): TaskService {
-  /** After a write matched nothing: 404 if the task is not the user's, else 409 with the current task. */
-  async function explainMiss(ctx: TaskContext, id: string): Promise<AppError> {
+  /** The task as it is now: 404 if it is not the user's, 409 if it changed since `expectedVersion`. */
+  async function currentUnlessStale(
+    ctx: TaskContext,
+    id: string,
+    expectedVersion: number | undefined,
+  ): Promise<Task> {
     const current = await repository.findTask(db, ctx.userId, id);
-    if (!current) return notFound();
+    if (!current) throw notFound();
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      throw new AppError('VERSION_CONFLICT', { details: { current } });
+    }
+    return current;
+  }
+
+  /** Why a write matched nothing (404 or 409); if the task looks untouched, it changed in between: 409. */
+  async function explainMiss(
+    ctx: TaskContext,
+    id: string,
+    expectedVersion: number | undefined,
+  ): Promise<AppError> {
+    const current = await currentUnlessStale(ctx, id, expectedVersion);
     return new AppError('VERSION_CONFLICT', { details: { current } });
   }
 
   async function createOnce(ctx: TaskContext, input: CreateTaskInput, key: string) {
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
     const client = await db.connect();
+    // A client whose transaction could not be rolled back must not go back to the pool.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const claim = await claimKey(client, ctx.userId, key, requestHash);
@@ -60,10 +79,13 @@ export function createTaskService({ db }: { db: pg.Pool }): TaskService {
       await client.query('COMMIT');
       return { task, replayed: false };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof AppError) throw error; // raised after COMMIT: nothing to undo
+      if (isDatabaseUnavailable(error)) broken = error as Error;
+      else
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -87,24 +109,20 @@ export function createTaskService({ db }: { db: pg.Pool }): TaskService {
 
     async update(ctx, id, changes, expectedVersion) {
       const task = await repository.updateTask(db, ctx.userId, id, changes, expectedVersion);
-      if (!task) throw await explainMiss(ctx, id);
+      if (!task) throw await explainMiss(ctx, id, expectedVersion);
       return task;
     },
 
     async setStatus(ctx, id, status, expectedVersion) {
       const task = await repository.updateTask(db, ctx.userId, id, { status }, expectedVersion, true);
-      if (task) return task;
-      const current = await repository.findTask(db, ctx.userId, id);
-      if (!current) throw notFound();
-      if (expectedVersion !== undefined && current.version !== expectedVersion) {
-        throw new AppError('VERSION_CONFLICT', { details: { current } });
-      }
-      return current;
+      // Nothing matched: already in that state (unchanged, returned), or missing/stale.
+      return task ?? currentUnlessStale(ctx, id, expectedVersion);
     },
 
     async remove(ctx, id, expectedVersion) {
-      if (!(await repository.deleteTask(db, ctx.userId, id, expectedVersion)))
-        throw await explainMiss(ctx, id);
+      if (!(await repository.deleteTask(db, ctx.userId, id, expectedVersion))) {
+        throw await explainMiss(ctx, id, expectedVersion);
+      }
     },
 
     purgeExpiredIdempotencyKeys: () => purgeExpiredKeys(db),
