@@ -306,4 +306,20 @@ describe('listing', () => {
     expect(mixed.body.code).toBe('INVALID_CURSOR');
     expect((await carol.listTasks({ cursor: 'garbage' })).status).toBe(400);
   });
+
+  it('rejects a well-formed cursor whose key was tampered with, as 400 and never 500', async () => {
+    const forge = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [sort, key] of [
+      ['-createdAt', 'not-a-time'],
+      ['-createdAt', "2026-11-22 05:19:46+00'; DROP TABLE tasks; --"],
+      ['dueDate', '2026-02-30'],
+      ['priority', '7'],
+    ] as const) {
+      const reply = await carol.listTasks({ sort, cursor: forge([sort, key, id]) });
+      expect(reply.status, `${sort} ${key}`).toBe(400);
+      expect(reply.body.code).toBe('INVALID_CURSOR');
+    }
+    expect((await carol.listTasks({ limit: 100 })).body.items).toHaveLength(5);
+  });
 });

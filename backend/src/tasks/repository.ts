@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { AppError } from '../errors/index.ts';
 import type { CreateTaskInput, ListTasksQuery, Task, TaskSort, UpdateTaskInput } from './schema.ts';
 
 // Every statement here is parameterised and scoped by user_id.
@@ -34,17 +35,28 @@ function toTask(row: TaskRow): Task {
   };
 }
 
-/** Sort expressions and the type their cursor key is cast back to. Each matches an index or a small per-user set. */
-const sortColumns: Record<string, { expression: string; type: string }> = {
-  createdAt: { expression: 'created_at', type: 'timestamptz' },
-  updatedAt: { expression: 'updated_at', type: 'timestamptz' },
-  dueDate: { expression: "coalesce(due_date, 'infinity'::date)", type: 'date' },
+// Shapes of cursor keys, as Postgres prints them (the session runs in UTC).
+const timestampKey = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00$/;
+
+/** Sort expressions, the type their cursor key is cast back to, and the key's shape. */
+const sortColumns: Record<string, { expression: string; type: string; key: RegExp }> = {
+  createdAt: { expression: 'created_at', type: 'timestamptz', key: timestampKey },
+  updatedAt: { expression: 'updated_at', type: 'timestamptz', key: timestampKey },
+  dueDate: {
+    expression: "coalesce(due_date, 'infinity'::date)",
+    type: 'date',
+    key: /^(\d{4}-\d{2}-\d{2}|infinity)$/,
+  },
   priority: {
     expression: "(CASE priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END)",
     type: 'integer',
+    key: /^[123]$/,
   },
-  title: { expression: 'lower(title)', type: 'text' },
+  title: { expression: 'lower(title)', type: 'text', key: /^[\s\S]{1,200}$/ },
 };
+
+const invalidCursor = () =>
+  new AppError('INVALID_CURSOR', { fields: { cursor: 'is not a cursor from this API' } });
 
 function sortOf(sort: TaskSort) {
   const descending = sort.startsWith('-');
@@ -97,6 +109,7 @@ export async function selectTasks(
     where.push(`(title ILIKE ${pattern} OR notes ILIKE ${pattern})`);
   }
   if (after) {
+    if (!sort.key.test(after.key)) throw invalidCursor();
     const comparison = sort.descending ? '<' : '>';
     where.push(
       `(${sort.expression}, id) ${comparison} (${param(after.key)}::${sort.type}, ${param(after.id)}::uuid)`,
@@ -104,13 +117,19 @@ export async function selectTasks(
   }
   const direction = sort.descending ? 'DESC' : 'ASC';
   const limit = param(query.limit + 1);
-  const { rows } = await db.query<TaskRow & { sort_key: string }>(
-    `SELECT ${columns}, (${sort.expression})::text AS sort_key FROM tasks
-     WHERE ${where.join(' AND ')}
-     ORDER BY ${sort.expression} ${direction}, id ${direction}
-     LIMIT ${limit}`,
-    values,
-  );
+  const { rows } = await db
+    .query<TaskRow & { sort_key: string }>(
+      `SELECT ${columns}, (${sort.expression})::text AS sort_key FROM tasks
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${sort.expression} ${direction}, id ${direction}
+       LIMIT ${limit}`,
+      values,
+    )
+    .catch((error: unknown) => {
+      // A key of the right shape that Postgres still rejects (e.g. 2026-02-30): class 22, data exception.
+      if (after && String((error as { code?: unknown }).code).startsWith('22')) throw invalidCursor();
+      throw error;
+    });
   const page = rows.slice(0, query.limit);
   const lastRow = page.at(-1);
   const more = rows.length > query.limit;
