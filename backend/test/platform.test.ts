@@ -99,6 +99,14 @@ describe('HTTP surface', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers other malformed requests with their own 4xx and a reason, never 500', async () => {
+    const reply = await fetch(`${api.url}/api/tasks/%E0%A4%A`);
+    expect(reply.status).toBe(400);
+    const body = (await reply.json()) as { code: string; message: string };
+    expect(body.code).toBe('BAD_REQUEST');
+    expect(body.message.length).toBeGreaterThan(0);
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const reply = await fetch(`${api.url}/api/nope`);
     expect(reply.status).toBe(404);

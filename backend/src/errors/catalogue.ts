@@ -3,6 +3,7 @@
  * the message is for people. 5xx messages stay generic: details go to the log.
  */
 export const errorCatalogue = {
+  BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid; see fields.' },
   INVALID_CURSOR: { status: 400, message: 'The cursor is invalid or belongs to another sort order.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
@@ -23,7 +24,6 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and retry later.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry shortly.' },
-  SHUTTING_DOWN: { status: 503, message: 'The server is restarting; retry shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -44,12 +44,14 @@ export class AppError extends Error {
       fields?: FieldErrors;
       details?: Record<string, unknown>;
       cause?: unknown;
+      /** Only for client errors passed through from the framework (BAD_REQUEST with a 4xx of its own). */
+      status?: number;
     } = {},
   ) {
     super(options.message ?? errorCatalogue[code].message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = errorCatalogue[code].status;
+    this.status = options.status ?? errorCatalogue[code].status;
     this.fields = options.fields;
     this.details = options.details;
   }

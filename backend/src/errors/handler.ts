@@ -29,15 +29,24 @@ export function toAppError(error: unknown): AppError {
   if (mapped) return new AppError(mapped, { cause: error });
   if (fastifyError.statusCode === 429) return new AppError('RATE_LIMITED', { cause: error });
   if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', { cause: error });
+  // Any other client error the framework raised keeps its status and says what it is.
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500 && fastifyError.message) {
+    return new AppError('BAD_REQUEST', { status, message: fastifyError.message, cause: error });
+  }
   return new AppError('INTERNAL', { cause: error });
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
-  if (error.status >= 500) {
-    request.log.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What made this request fail with a 5xx; the request log line carries it. */
+    failure: unknown;
   }
-  if (error.code === 'DATABASE_UNAVAILABLE' || error.code === 'SHUTTING_DOWN')
-    reply.header('retry-after', '5');
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.status >= 500) request.failure = error.cause ?? error;
+  if (error.code === 'DATABASE_UNAVAILABLE') void reply.header('retry-after', '5');
   return reply.code(error.status).send({
     code: error.code,
     message: error.message,
@@ -48,6 +57,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
+  app.decorateRequest('failure', null);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toAppError(error)));
   app.setNotFoundHandler((request, reply) =>
     sendError(

@@ -11,7 +11,11 @@ if (!databaseUrl) {
   console.error('migrate: DATABASE_URL is required (e.g. postgres://todo:todo@localhost:5432/todo)');
   process.exit(2);
 }
-const waitSeconds = Number(process.env.MIGRATE_WAIT_SECONDS ?? 30);
+const waitSeconds = process.env.MIGRATE_WAIT_SECONDS ? Number(process.env.MIGRATE_WAIT_SECONDS) : 30;
+if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
+  console.error('migrate: MIGRATE_WAIT_SECONDS must be a number of seconds (e.g. 30)');
+  process.exit(2);
+}
 const deadline = Date.now() + waitSeconds * 1000;
 
 for (;;) {
