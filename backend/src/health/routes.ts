@@ -36,15 +36,15 @@ async function timed(probe: () => Promise<unknown>, timeoutMs: number): Promise<
 export interface HealthOptions {
   pool: pg.Pool;
   redis: RedisConnection | undefined;
-  isClosing: () => boolean;
 }
 
 /**
  * /health: the process answers (liveness; touches nothing).
  * /ready: Postgres is required (503 without it); Redis is optional ('degraded').
+ * During shutdown both answer 503 (from Fastify) on connections still open.
  * Both sit outside /api, so the public proxy does not expose them.
  */
-export function healthRoutes(app: FastifyInstance, { pool, redis, isClosing }: HealthOptions): void {
+export function healthRoutes(app: FastifyInstance, { pool, redis }: HealthOptions): void {
   const startedAt = Date.now();
   const quiet = { logLevel: 'warn' as const, config: { rateLimit: false } };
 
@@ -55,13 +55,8 @@ export function healthRoutes(app: FastifyInstance, { pool, redis, isClosing }: H
       timed(() => pool.query('SELECT 1'), 1_000),
       redis ? timed(() => redis.ping(), 500) : Promise.resolve<Check>({ status: 'disabled' }),
     ]);
-    const status = isClosing()
-      ? 'shutting_down'
-      : postgres.status !== 'up'
-        ? 'unavailable'
-        : cache.status === 'down'
-          ? 'degraded'
-          : 'ok';
+    // While shutting down, Fastify itself answers 503 (return503OnClosing) before any route runs.
+    const status = postgres.status !== 'up' ? 'unavailable' : cache.status === 'down' ? 'degraded' : 'ok';
     void reply.code(status === 'ok' || status === 'degraded' ? 200 : 503);
     return {
       status,

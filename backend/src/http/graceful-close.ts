@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
  * Shutdown that drains: once close() starts, the listener stops accepting,
  * in-flight requests finish, and keep-alive sockets are closed as soon as they
  * go idle (Fastify otherwise waits for keepAliveTimeout on them:
- * fastify/fastify#7044). Returns whether close() has begun.
+ * fastify/fastify#7044).
  */
-export function drainOnClose(app: FastifyInstance): () => boolean {
+export function drainOnClose(app: FastifyInstance): void {
   let closing = false;
   let sweeper: NodeJS.Timeout | undefined;
   app.addHook('preClose', async () => {
@@ -22,5 +22,4 @@ export function drainOnClose(app: FastifyInstance): () => boolean {
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
   });
-  return () => closing;
 }

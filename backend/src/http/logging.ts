@@ -42,7 +42,7 @@ export function requestLog(app: FastifyInstance): void {
       ip: request.ip,
       userId: request.user?.id,
     };
-    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+    if (reply.statusCode >= 500) request.log.error({ ...entry, err: request.failure }, 'request failed');
     else request.log.info(entry, 'request');
   });
 }
