@@ -39,6 +39,7 @@ export async function spawnServer(env: Record<string, string>, waitForReady = tr
     const deadline = Date.now() + 15_000;
     while (!out.includes('"msg":"ready"')) {
       if (child.exitCode !== null || Date.now() > deadline) {
+        if (child.exitCode === null) child.kill('SIGKILL');
         throw new Error(`server did not become ready (exit ${child.exitCode}):\n${out}\n${err}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));

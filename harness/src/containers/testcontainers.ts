@@ -26,8 +26,9 @@ function ownerIsGone(owner: string): boolean {
   try {
     process.kill(Number(pid), 0);
     return false;
-  } catch {
-    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's process.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
