@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { assistantRoutes, createAssistant, createModel } from './assistant/index.ts';
 import { authRoutes, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createPool } from './db/index.ts';
@@ -17,6 +18,7 @@ import {
   security,
   serializerCompiler,
 } from './http/index.ts';
+import { mcpRoutes } from './mcp/index.ts';
 import { metrics } from './metrics/index.ts';
 import { BatchedCounter, RateLimiter, fastifyStore } from './ratelimit/index.ts';
 import { RedisConnection } from './redis/index.ts';
@@ -107,7 +109,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   healthRoutes(app, { pool, redis });
   authRoutes(app, { auth, publicUrl: config.PUBLIC_URL });
-  taskRoutes(app, { tasks, requireUser: requireUser(auth, trustedOrigins) });
+  const signedIn = requireUser(auth, trustedOrigins);
+  taskRoutes(app, { tasks, requireUser: signedIn });
+  const assistant = createAssistant({
+    config,
+    db: pool,
+    tasks,
+    model: createModel(config),
+    logger: logger.child({ component: 'assistant' }),
+  });
+  assistantRoutes(app, { assistant, db: pool, config, limiter, requireUser: signedIn });
+  mcpRoutes(app, {
+    tasks,
+    version,
+    allowedHosts: [...trustedOrigins.map((origin) => new URL(origin).hostname), ...config.MCP_ALLOWED_HOSTS],
+    requireUser: signedIn,
+  });
 
   const purge = setInterval(() => {
     tasks.purgeExpiredIdempotencyKeys().catch((error: unknown) => {

@@ -19,10 +19,12 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
+const allMigrations = ['20261122000000_accounts', '20261122000100_tasks', '20261122000200_conversations'];
+
 describe('migrations', () => {
   it('create the whole schema, auth tables included, and a second run changes nothing', async () => {
     const url = await createEmptyDatabase(inject('postgresUrl'));
-    expect(await migrate({ databaseUrl: url })).toEqual(['20261122000000_accounts', '20261122000100_tasks']);
+    expect(await migrate({ databaseUrl: url })).toEqual(allMigrations);
     expect(await migrate({ databaseUrl: url })).toEqual([]);
     const tables = await query<{ tablename: string }>(
       url,
@@ -30,6 +32,8 @@ describe('migrations', () => {
     );
     expect(tables.map((t) => t.tablename)).toEqual([
       'accounts',
+      'chat_messages',
+      'conversations',
       'idempotency_keys',
       'schema_migrations',
       'sessions',
@@ -55,15 +59,15 @@ describe('migrations', () => {
   it('are safe to start twice at once (one waits for the other)', async () => {
     const url = await createEmptyDatabase(inject('postgresUrl'));
     const [a, b] = await Promise.all([migrate({ databaseUrl: url }), migrate({ databaseUrl: url })]);
-    expect([...a, ...b].sort()).toEqual(['20261122000000_accounts', '20261122000100_tasks']);
+    expect([...a, ...b].sort()).toEqual(allMigrations);
     const applied = await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM schema_migrations');
-    expect(applied[0]?.n).toBe(2);
+    expect(applied[0]?.n).toBe(allMigrations.length);
   });
 
   it('run as a command that reports what it did, and fails clearly without a database', async () => {
     const url = await createEmptyDatabase(inject('postgresUrl'));
     const first = await run(process.execPath, [cli], { env: { PATH: process.env.PATH, DATABASE_URL: url } });
-    expect(first.stdout.trim()).toBe('migrate: applied 20261122000000_accounts, 20261122000100_tasks');
+    expect(first.stdout.trim()).toBe(`migrate: applied ${allMigrations.join(', ')}`);
     const second = await run(process.execPath, [cli], { env: { PATH: process.env.PATH, DATABASE_URL: url } });
     expect(second.stdout.trim()).toBe('migrate: schema is up to date');
 

@@ -6,6 +6,7 @@ import { APIError, createAuthMiddleware } from 'better-auth/api';
 // The minimal entry leaves out better-auth's schema generator (our migrations
 // own the schema) and starts faster; the adapter is given explicitly instead.
 import { betterAuth } from 'better-auth/minimal';
+import { bearer } from 'better-auth/plugins/bearer';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -28,7 +29,7 @@ export interface Auth {
   handle(request: Request): Promise<Response>;
   /** The signed-in user for these request headers, or null. Throws when storage fails. */
   session(headers: IncomingHttpHeaders): Promise<SignedIn | null>;
-  /** Whether a Cookie header carries a session cookie at all (valid or not). */
+  /** Whether a Cookie header carries a session cookie at all (valid or not). A Bearer token is not a cookie. */
   hasSessionCookie(cookie: string | undefined): boolean;
 }
 
@@ -77,6 +78,9 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
       transaction: true,
     }),
     telemetry: { enabled: false },
+    // Sign-in answers carry the session token in set-auth-token, for clients
+    // that cannot keep cookies (MCP agents): they send it as a Bearer token.
+    plugins: [bearer({ requireSignature: true })],
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     user: { modelName: 'users', fields: { emailVerified: 'email_verified', ...timestamps } },
     session: {
@@ -200,8 +204,18 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
   return {
     handle: (request) => auth.handler(request),
     async session(headers) {
-      const cookieValue = sessionCookieValue(headers.cookie);
+      // The session token as a cookie, or as `Authorization: Bearer <signed token>`.
+      const bearerToken = /^bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+      const fromCookie = sessionCookieValue(headers.cookie);
+      // As a cookie carries it: URL-encoded (the signature may hold "=", "+" or "/").
+      const fromBearer =
+        bearerToken && (bearerToken.includes('%') ? bearerToken : encodeURIComponent(bearerToken));
+      const cookieValue = fromCookie ?? fromBearer;
       if (!cookieValue) return null;
+      if (!fromCookie) {
+        const { authorization: _bearer, ...rest } = headers;
+        headers = { ...rest, cookie: `${sessionCookie}=${cookieValue}` };
+      }
       const remembered = memo.get(cookieValue);
       if (remembered) return remembered;
       const generation = memo.generation();

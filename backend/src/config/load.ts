@@ -1,4 +1,4 @@
-import { envSchema, type Config } from './schema.ts';
+import { configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -16,11 +16,11 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = configSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.');
-    const missing = issue.path.length === 1 && present[name] === undefined;
+    const missing = issue.code !== 'custom' && issue.path.length === 1 && present[name] === undefined;
     return `${name}: ${missing ? 'is required' : issue.message}`;
   });
   throw new ConfigError(problems);

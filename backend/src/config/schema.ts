@@ -12,6 +12,15 @@ const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origi
 const number = () => z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' });
 const positiveInt = (fallback: number) => number().positive({ error: 'must be positive' }).default(fallback);
 
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every variable the backend reads. Documented one by one in .env.example. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
@@ -48,6 +57,48 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_SIGNIN_FAILURES_MAX: positiveInt(5),
   RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: positiveInt(900),
+  RATE_LIMIT_CHAT_MAX: positiveInt(20),
+  RATE_LIMIT_CHAT_WINDOW_SECONDS: positiveInt(60),
+
+  // The assistant. `offline` needs nothing else; `openai-compatible` needs a model
+  // and, except for Ollama, a key (the preset fills in the base URL).
+  ASSISTANT_MODE: z.enum(['offline', 'openai-compatible']).default('offline'),
+  ASSISTANT_PROVIDER: z
+    .enum(['openai', 'groq', 'openrouter', 'gemini', 'ollama', 'custom'])
+    .default('custom'),
+  ASSISTANT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ASSISTANT_API_KEY: z.string().min(1).optional(),
+  ASSISTANT_MODEL: z.string().min(1).max(200).optional(),
+  ASSISTANT_TIMEOUT_MS: positiveInt(30_000),
+  ASSISTANT_MAX_RETRIES: number().min(0, { error: 'must be 0 or more' }).max(10).default(2),
+  ASSISTANT_MAX_STEPS: number().min(1, { error: 'must be at least 1' }).max(20).default(5),
+  ASSISTANT_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Paris' }),
+  CHAT_MAX_MESSAGE_CHARS: positiveInt(2_000),
+  CHAT_HISTORY_MESSAGES: positiveInt(40),
+  // Host names the MCP endpoint answers to (besides those of PUBLIC_URL and TRUSTED_ORIGINS).
+  MCP_ALLOWED_HOSTS: csv.default([]),
+});
+
+/** Settings that only make sense together, checked after each variable on its own. */
+export const configSchema = envSchema.superRefine((config, ctx) => {
+  if (config.ASSISTANT_MODE !== 'openai-compatible') return;
+  const issue = (path: string, message: string) => {
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  };
+  if (!config.ASSISTANT_MODEL) issue('ASSISTANT_MODEL', 'is required when ASSISTANT_MODE=openai-compatible');
+  if (config.ASSISTANT_PROVIDER === 'custom' && !config.ASSISTANT_BASE_URL) {
+    issue('ASSISTANT_BASE_URL', 'is required when ASSISTANT_PROVIDER=custom (or pick a preset provider)');
+  }
+  if (
+    config.ASSISTANT_PROVIDER !== 'ollama' &&
+    config.ASSISTANT_PROVIDER !== 'custom' &&
+    !config.ASSISTANT_API_KEY
+  ) {
+    issue('ASSISTANT_API_KEY', `is required for ASSISTANT_PROVIDER=${config.ASSISTANT_PROVIDER}`);
+  }
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -12,8 +12,13 @@ export const errorCatalogue = {
     status: 403,
     message: 'This request needs an Origin header from a trusted origin (scripted clients: send Origin).',
   },
+  FORBIDDEN_HOST: {
+    status: 403,
+    message: 'This endpoint does not answer to that Host header (see MCP_ALLOWED_HOSTS).',
+  },
   NOT_FOUND: { status: 404, message: 'No such route.' },
   TASK_NOT_FOUND: { status: 404, message: 'Task not found.' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found.' },
   VERSION_CONFLICT: { status: 409, message: 'The task was changed by someone else; reload it and retry.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },

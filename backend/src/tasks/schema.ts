@@ -46,6 +46,16 @@ export const task = z
   })
   .meta({ id: 'Task' });
 
+/** The fields a client may set, for schemas built elsewhere (the assistant's and MCP's tools). */
+export const taskFields = {
+  title,
+  notes,
+  priority: taskPriority,
+  dueDate: isoDate.nullable(),
+  status: taskStatus,
+  version,
+};
+
 export const createTaskInput = z
   .strictObject({
     title,

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import {
+  APICallError,
+  RetryError,
+  convertToModelMessages,
+  createUIMessageStreamResponse,
+  stepCountIs,
+  streamText,
+  toUIMessageStream,
+  type UIMessage,
+} from 'ai';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { TaskService } from '../tasks/index.ts';
+import { saveMessage, type StoredMessage } from './conversations.ts';
+import { todayLine } from './offline/model.ts';
+import type { AssistantModel } from './provider.ts';
+import { assistantTools, toolsContextFor } from './tools.ts';
+
+export interface ChatTurn {
+  userId: string;
+  conversationId: string;
+  history: StoredMessage[];
+  message: { id: string; text: string };
+  timeZone: string;
+  abortSignal: AbortSignal;
+}
+
+/** Today in a time zone: YYYY-MM-DD and the weekday's name. */
+export function todayIn(timeZone: string, now = new Date()): { date: string; weekday: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'long',
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, weekday: get('weekday') };
+}
+
+export function instructions(timeZone: string, now = new Date()): string {
+  const today = todayIn(timeZone, now);
+  return [
+    "You are the task assistant of a to-do app. You manage the user's tasks only through the tools.",
+    todayLine(today.date, today.weekday, timeZone),
+    'Resolve dates such as "tomorrow" or "next friday" to YYYY-MM-DD before calling a tool.',
+    'To act on a task named by its title, find it with list_tasks first. If more than one task matches, ' +
+      'ask which one (list them) instead of guessing. Never delete unless asked.',
+    'After acting, say in one or two short sentences what changed. Plain text, no markdown tables.',
+  ].join('\n');
+}
+
+/** What the user sees when the model provider fails: the cause, never a key or a stack. */
+export function describeProviderError(error: unknown, label: string): string {
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(cause)) {
+    const status = cause.statusCode;
+    if (status === 401 || status === 403)
+      return `The assistant's model provider (${label}) refused our credentials.`;
+    if (status === 429)
+      return `The assistant's model provider (${label}) is rate limiting us; try again in a minute.`;
+    if (status !== undefined)
+      return `The assistant's model provider (${label}) failed (HTTP ${status}); try again shortly.`;
+    return `The assistant could not reach its model provider (${label}); try again shortly.`;
+  }
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `The assistant's model provider (${label}) took too long to answer; try again.`;
+  }
+  return 'The assistant failed to answer; try again.';
+}
+
+/** A one-line log record of a provider failure, without request bodies or headers. */
+function logRecord(error: unknown): Record<string, unknown> {
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(cause)) {
+    return { name: cause.name, statusCode: cause.statusCode, url: cause.url, retryable: cause.isRetryable };
+  }
+  return { name: (cause as Error | undefined)?.name, message: (cause as Error | undefined)?.message };
+}
+
+export interface Assistant {
+  /** Runs one turn and answers with the AI SDK's UI message stream; saves both messages. */
+  turn(turn: ChatTurn): Promise<Response>;
+}
+
+export function createAssistant(deps: {
+  config: Config;
+  db: pg.Pool;
+  tasks: TaskService;
+  model: AssistantModel;
+  logger: Logger;
+}): Assistant {
+  const { config, db, model, logger } = deps;
+  const tools = assistantTools(deps.tasks);
+
+  return {
+    async turn({ userId, conversationId, history, message, timeZone, abortSignal }) {
+      const userMessage: UIMessage = {
+        id: message.id,
+        role: 'user',
+        parts: [{ type: 'text', text: message.text }],
+      };
+      await saveMessage(db, conversationId, { id: userMessage.id, role: 'user', parts: userMessage.parts });
+      const earlier = history.map((m): UIMessage => ({
+        id: m.id,
+        role: m.role,
+        parts: m.parts as UIMessage['parts'],
+      }));
+      const messages = [...earlier, userMessage];
+      const log = logger.child({ conversationId });
+
+      const result = streamText({
+        model: model.model,
+        instructions: instructions(timeZone),
+        messages: await convertToModelMessages(messages, { tools, ignoreIncompleteToolCalls: true }),
+        tools,
+        toolsContext: toolsContextFor(userId),
+        stopWhen: stepCountIs(config.ASSISTANT_MAX_STEPS),
+        maxRetries: config.ASSISTANT_MAX_RETRIES,
+        timeout: config.ASSISTANT_TIMEOUT_MS,
+        abortSignal,
+        onError: ({ error }) => {
+          log.warn({ provider: model.label, err: logRecord(error) }, 'assistant model failed');
+        },
+      });
+
+      const stream = toUIMessageStream({
+        stream: result.stream,
+        tools,
+        originalMessages: messages,
+        generateMessageId: randomUUID,
+        onError: (error) => describeProviderError(error, model.label),
+        onEnd: async ({ responseMessage }) => {
+          if (responseMessage.parts.length === 0) return;
+          try {
+            await saveMessage(db, conversationId, {
+              id: responseMessage.id,
+              role: 'assistant',
+              parts: responseMessage.parts,
+            });
+          } catch (error) {
+            log.error({ err: error }, 'could not save the assistant message');
+          }
+        },
+      });
+      return createUIMessageStreamResponse({ stream, headers: { 'conversation-id': conversationId } });
+    },
+  };
+}

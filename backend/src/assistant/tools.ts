@@ -1,0 +1,47 @@
+import { tool, type Tool } from 'ai';
+import { z } from 'zod';
+import {
+  taskOperationInputs,
+  taskOperationNames,
+  taskOperations,
+  type TaskOperationName,
+  type TaskService,
+} from '../tasks/index.ts';
+
+/** Who the tools act for. Set by the server from the session, never by the model. */
+const toolContext = z.strictObject({ userId: z.uuid() });
+export type ToolContext = z.output<typeof toolContext>;
+
+/**
+ * The assistant's tools: thin adapters over the task operations. Each reads the
+ * caller from the AI SDK's tool context, so whatever the model writes, it can
+ * only touch the signed-in user's tasks.
+ */
+export type AssistantTools = Record<TaskOperationName, Tool<Record<string, unknown>, unknown, ToolContext>>;
+
+export function assistantTools(tasks: TaskService): AssistantTools {
+  const entries = taskOperationNames.map((name) => {
+    const operation: (typeof taskOperations)[TaskOperationName] = taskOperations[name];
+    const definition = tool({
+      description: operation.description,
+      inputSchema: taskOperationInputs[name] as z.ZodType<Record<string, unknown>>,
+      contextSchema: toolContext,
+      execute: (input, { context }) =>
+        (operation.run as (t: TaskService, c: ToolContext, i: unknown) => Promise<unknown>)(
+          tasks,
+          context,
+          input,
+        ),
+    });
+    return [name, definition] as const;
+  });
+  return Object.fromEntries(entries) as AssistantTools;
+}
+
+/** The tool context for every tool, as streamText wants it. */
+export function toolsContextFor(userId: string): Record<TaskOperationName, ToolContext> {
+  return Object.fromEntries(taskOperationNames.map((name) => [name, { userId }])) as Record<
+    TaskOperationName,
+    ToolContext
+  >;
+}
