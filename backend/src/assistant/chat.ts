@@ -8,10 +8,12 @@ import {
   streamText,
   toUIMessageStream,
   type UIMessage,
+  type UIMessageChunk,
 } from 'ai';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
+import { AppError } from '../errors/index.ts';
 import type { TaskService } from '../tasks/index.ts';
 import { saveMessage, type StoredMessage } from './conversations.ts';
 import { todayLine } from './offline/model.ts';
@@ -54,6 +56,8 @@ export function instructions(timeZone: string, now = new Date()): string {
 
 /** What the user sees when the model provider fails: the cause, never a key or a stack. */
 export function describeProviderError(error: unknown, label: string): string {
+  // A tool refused (task not found, invalid input): its message is meant for people.
+  if (error instanceof AppError && error.status < 500) return error.message;
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (APICallError.isInstance(cause)) {
     const status = cause.statusCode;
@@ -145,7 +149,27 @@ export function createAssistant(deps: {
           }
         },
       });
-      return createUIMessageStreamResponse({ stream, headers: { 'conversation-id': conversationId } });
+      // The time limit ends the model call as an abort; the user is told it as an error.
+      const timeoutAsError = new TransformStream<UIMessageChunk, UIMessageChunk>({
+        transform(chunk, controller) {
+          if (chunk.type === 'abort' && !abortSignal.aborted && /timeout/i.test(chunk.reason ?? '')) {
+            log.warn(
+              { provider: model.label, timeoutMs: config.ASSISTANT_TIMEOUT_MS },
+              'assistant model timed out',
+            );
+            controller.enqueue({
+              type: 'error',
+              errorText: `The assistant's model provider (${model.label}) took too long to answer; try again.`,
+            });
+            return;
+          }
+          controller.enqueue(chunk);
+        },
+      });
+      return createUIMessageStreamResponse({
+        stream: stream.pipeThrough(timeoutAsError),
+        headers: { 'conversation-id': conversationId },
+      });
     },
   };
 }

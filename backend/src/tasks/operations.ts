@@ -9,7 +9,8 @@ import type { TaskContext, TaskService } from './service.ts';
 const byId = z.strictObject({ id: taskId.describe('The task id (UUID), as returned by list_tasks') });
 
 export const taskOperationInputs = {
-  create_task: createTaskInput,
+  // The same fields, without the OpenAPI id (which would make its JSON Schema a $ref).
+  create_task: z.strictObject(createTaskInput.shape),
   list_tasks: listTasksQuery
     .omit({ cursor: true })
     .extend({ limit: z.int().min(1).max(100).default(20).describe('At most this many tasks') }),
