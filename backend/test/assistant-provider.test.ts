@@ -28,7 +28,7 @@ async function setUp(
       ...env,
     },
   });
-  cleanup.push(api.close);
+  cleanup.push(() => api.close());
   const client = new Client(api.url);
   await client.signUp();
   return { provider, api, client };
