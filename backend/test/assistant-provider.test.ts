@@ -113,7 +113,7 @@ describe('the OpenAI-compatible provider', () => {
 
 describe('the OpenAI-compatible provider, slow', () => {
   it('gives up after ASSISTANT_TIMEOUT_MS and says so', async () => {
-    const { client } = await setUp(() => ({ hang: true }) as const, {
+    const { client } = await setUp(() => ({ hang: true }), {
       ASSISTANT_TIMEOUT_MS: '500',
       ASSISTANT_MAX_RETRIES: '0',
     });

@@ -14,7 +14,11 @@ export interface ProviderRequest {
 
 /** What to answer: a tool call, text, or an HTTP error. */
 export type ProviderAnswer =
-  { toolCall: { name: string; arguments: Record<string, unknown> } } | { text: string } | { status: number };
+  | { toolCall: { name: string; arguments: Record<string, unknown> } }
+  | { text: string }
+  | { status: number }
+  /** Never answers (until the server closes). */
+  | { hang: true };
 
 /**
  * A local server speaking the OpenAI chat completions protocol, streamed as the
