@@ -61,7 +61,9 @@ for (let i = 0; i < warmup + turns; i++) {
     url: '/api/chat',
     headers: { origin, cookie, 'content-type': 'application/json' },
     // A new conversation each time, as a user's first message: the history stays the same size.
-    payload: { message: { role: 'user', parts: [{ type: 'text', text: `add buy milk ${i} tomorrow, high priority` }] } },
+    payload: {
+      message: { role: 'user', parts: [{ type: 'text', text: `add buy milk ${i} tomorrow, high priority` }] },
+    },
   });
   const elapsed = performance.now() - started;
   if (response.statusCode !== 200 || !response.body.includes('Added “buy milk')) {
@@ -72,7 +74,8 @@ for (let i = 0; i < warmup + turns; i++) {
 await app.close();
 
 const sorted = [...durations].sort((a, b) => a - b);
-const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
+const at = (q: number) =>
+  Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
 const result = {
   recordedAt: new Date().toISOString(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
