@@ -6,38 +6,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { baseImages, ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from '@todo/harness';
-import { PostgreSqlContainer } from '@testcontainers/postgresql';
-import { GenericContainer, Wait } from 'testcontainers';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
-import { migrate } from '../src/migrations/index.ts';
+import { startDatabases } from './databases.ts';
 
 const turns = Number(process.env.BENCH_TURNS ?? 500);
 const warmup = 50;
 const origin = 'http://localhost:3000';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
-prepareTestcontainers();
-await removeOrphans();
-const images = baseImages();
-const labels = { [ownerLabel]: ownerValue };
-console.log('starting Postgres and Redis');
-await using postgres = await new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).start();
-await using redis = await new GenericContainer(images.REDIS_IMAGE)
-  .withExposedPorts(6379)
-  .withLabels(labels)
-  .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-  .start();
-const databaseUrl = postgres.getConnectionUri();
-await migrate({ databaseUrl });
+await using databases = await startDatabases();
+const { databaseUrl } = databases;
 
 const app = await buildApp(
   loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
+    REDIS_URL: databases.redisUrl,
     PUBLIC_URL: origin,
     AUTH_SECRET: 'a-benchmark-secret-that-is-long-enough-0123',
     RATE_LIMIT_API_MAX: '1000000',

@@ -8,10 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseImages, ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from '@todo/harness';
-import { PostgreSqlContainer } from '@testcontainers/postgresql';
-import { GenericContainer, Wait } from 'testcontainers';
-import { migrate } from '../src/migrations/index.ts';
+import { startDatabases } from './databases.ts';
 import { load, type LoadOptions, type LoadResult } from './load.ts';
 import { toMarkdown, type BenchReport, type ScenarioResult } from './report.ts';
 import { measureStartups, spawnNode, stop, waitFor, type StartupSample } from './startup.ts';
@@ -74,19 +71,8 @@ async function compare(
   };
 }
 
-prepareTestcontainers();
-await removeOrphans();
-const images = baseImages();
-const labels = { [ownerLabel]: ownerValue };
-console.log('starting Postgres and Redis');
-await using postgres = await new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).start();
-await using redis = await new GenericContainer(images.REDIS_IMAGE)
-  .withExposedPorts(6379)
-  .withLabels(labels)
-  .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-  .start();
-const databaseUrl = postgres.getConnectionUri();
-await migrate({ databaseUrl });
+await using databases = await startDatabases();
+const { databaseUrl, images } = databases;
 console.log('building the backend bundle (dist/main.mjs, as the image runs it)');
 execFileSync(process.execPath, ['build.ts'], { cwd: backendDir, stdio: 'inherit' });
 const compileCache = fileURLToPath(new URL('./tmp/compile-cache/', import.meta.url));
@@ -97,7 +83,7 @@ const apiEnv = {
   HOST: '127.0.0.1',
   PORT: '3200',
   DATABASE_URL: databaseUrl,
-  REDIS_URL: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
+  REDIS_URL: databases.redisUrl,
   PUBLIC_URL: origin,
   AUTH_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
   LOG_LEVEL: 'info',

@@ -4,6 +4,7 @@ import {
   taskOperationInputs,
   taskOperationNames,
   taskOperations,
+  runTaskOperation,
   type TaskOperationName,
   type TaskService,
 } from '../tasks/index.ts';
@@ -21,17 +22,11 @@ export type AssistantTools = Record<TaskOperationName, Tool<Record<string, unkno
 
 export function assistantTools(tasks: TaskService): AssistantTools {
   const entries = taskOperationNames.map((name) => {
-    const operation: (typeof taskOperations)[TaskOperationName] = taskOperations[name];
     const definition = tool({
-      description: operation.description,
+      description: taskOperations[name].description,
       inputSchema: taskOperationInputs[name] as z.ZodType<Record<string, unknown>>,
       contextSchema: toolContext,
-      execute: (input, { context }) =>
-        (operation.run as (t: TaskService, c: ToolContext, i: unknown) => Promise<unknown>)(
-          tasks,
-          context,
-          input,
-        ),
+      execute: (input, { context }) => runTaskOperation(name, tasks, context, input),
     });
     return [name, definition] as const;
   });

@@ -7,7 +7,7 @@ import {
   taskOperationInputs,
   taskOperationNames,
   taskOperations,
-  type TaskOperationName,
+  runTaskOperation,
   type TaskService,
 } from '../tasks/index.ts';
 
@@ -23,13 +23,7 @@ export interface McpRoutesOptions {
 function serverFor(tasks: TaskService, userId: string, version: string): McpServer {
   const server = new McpServer({ name: 'todo-tasks', version });
   for (const name of taskOperationNames) {
-    const operation: (typeof taskOperations)[TaskOperationName] = taskOperations[name];
-    const run = (input: unknown) =>
-      (operation.run as (t: TaskService, c: { userId: string }, i: unknown) => Promise<unknown>)(
-        tasks,
-        { userId },
-        input,
-      );
+    const operation = taskOperations[name];
     server.registerTool(
       name,
       {
@@ -40,7 +34,7 @@ function serverFor(tasks: TaskService, userId: string, version: string): McpServ
       },
       async (input: unknown) => {
         try {
-          const result = await run(input);
+          const result = await runTaskOperation(name, tasks, { userId }, input);
           return {
             content: [{ type: 'text' as const, text: JSON.stringify(result) }],
             structuredContent: result as Record<string, unknown>,

@@ -2,6 +2,7 @@ export * from './schema.ts';
 export { createTaskService, type TaskContext, type TaskService, type TaskChanges } from './service.ts';
 export { taskRoutes } from './routes.ts';
 export {
+  runTaskOperation,
   summarize,
   taskOperationInputs,
   taskOperationNames,

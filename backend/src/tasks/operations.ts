@@ -117,3 +117,21 @@ export const taskOperations: { [N in TaskOperationName]: Operation<N> } = {
 };
 
 export const taskOperationNames = Object.keys(taskOperations) as TaskOperationName[];
+
+/**
+ * Runs an operation for a user on input its schema already validated (the AI
+ * SDK and the MCP server both parse tool input before they call).
+ */
+export function runTaskOperation(
+  name: TaskOperationName,
+  tasks: TaskService,
+  ctx: TaskContext,
+  input: unknown,
+): Promise<TaskOperationResult> {
+  const run = taskOperations[name].run as (
+    t: TaskService,
+    c: TaskContext,
+    i: unknown,
+  ) => Promise<TaskOperationResult>;
+  return run(tasks, ctx, input);
+}

@@ -1,0 +1,45 @@
+/* eslint-disable no-console -- a benchmark reports on stdout */
+import { baseImages, ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from '@todo/harness';
+import { PostgreSqlContainer } from '@testcontainers/postgresql';
+import { GenericContainer, Wait } from 'testcontainers';
+import { migrate } from '../src/migrations/index.ts';
+
+export interface BenchDatabases extends AsyncDisposable {
+  images: ReturnType<typeof baseImages>;
+  /** Migrated. */
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+/** Postgres (migrated) and Redis in labelled containers, after removing a crashed run's leftovers. */
+export async function startDatabases(): Promise<BenchDatabases> {
+  prepareTestcontainers();
+  await removeOrphans();
+  const images = baseImages();
+  const labels = { [ownerLabel]: ownerValue };
+  console.log('starting Postgres and Redis');
+  const postgres = await new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).start();
+  const redis = await new GenericContainer(images.REDIS_IMAGE)
+    .withExposedPorts(6379)
+    .withLabels(labels)
+    .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
+    .start()
+    .catch(async (error: unknown) => {
+      await postgres.stop();
+      throw error;
+    });
+  const databaseUrl = postgres.getConnectionUri();
+  const stopBoth = async () => {
+    await Promise.allSettled([postgres.stop(), redis.stop()]);
+  };
+  await migrate({ databaseUrl }).catch(async (error: unknown) => {
+    await stopBoth();
+    throw error;
+  });
+  return {
+    images,
+    databaseUrl,
+    redisUrl: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
+    [Symbol.asyncDispose]: stopBoth,
+  };
+}
