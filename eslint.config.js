@@ -1,10 +1,11 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'reports/**', 'frontend/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'reports/**', '**/tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -22,8 +23,18 @@ export default tseslint.config(
     },
   },
   {
+    // The SPA runs in browsers.
+    files: ['frontend/src/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      // onClick={() => setOpen(true)} is how React handlers read.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+    },
+  },
+  {
     // Black-box tests read JSON answers whose shape is the thing under test.
-    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    files: ['**/test/**/*.{ts,tsx}', '**/*.test.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

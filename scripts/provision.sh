@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine able to build, run and test the project: Node 24, a Docker
-# engine with Compose, and base images when no image registry answers.
+# engine with Compose, base images when no image registry answers, and Chromium
+# for the browser tests.
 # Idempotent and silent when nothing is missing (a developer laptop with Docker
 # Desktop and Node 24 sees no output at all).
 set -euo pipefail
@@ -8,3 +9,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/node.sh"
 bash "$here/docker.sh"
 bash "$here/base-images.sh"
+bash "$here/chromium.sh"

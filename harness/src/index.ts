@@ -8,3 +8,9 @@ export {
 } from './images/overrides.ts';
 export { ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from './containers/testcontainers.ts';
 export { repoRoot } from './paths.ts';
+export {
+  freePort,
+  startLocalStack,
+  type LocalStackOptions,
+  type StartedLocalStack,
+} from './local-stack/index.ts';

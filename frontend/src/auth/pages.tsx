@@ -1,0 +1,39 @@
+import { Link } from 'wouter';
+import { AuthForm } from './AuthForm.tsx';
+import { useSession } from './session.tsx';
+
+export function SignInPage() {
+  const { signIn } = useSession();
+  return (
+    <main className="auth-page">
+      <h1>Sign in</h1>
+      <AuthForm
+        fields={['email', 'password']}
+        submitLabel="Sign in"
+        busyLabel="Signing in…"
+        onSubmit={(values) => signIn(values)}
+      />
+      <p>
+        New here? <Link href="/sign-up">Create an account</Link>
+      </p>
+    </main>
+  );
+}
+
+export function SignUpPage() {
+  const { signUp } = useSession();
+  return (
+    <main className="auth-page">
+      <h1>Create your account</h1>
+      <AuthForm
+        fields={['name', 'email', 'password']}
+        submitLabel="Create account"
+        busyLabel="Creating account…"
+        onSubmit={(values) => signUp(values)}
+      />
+      <p>
+        Already have an account? <Link href="/sign-in">Sign in</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,93 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { AuthUser } from '../api/index.ts';
+import { useServices } from '../services/index.ts';
+
+export type SessionState =
+  | { status: 'loading' }
+  /** The server could not tell (network down, 5xx): not the same as signed out. */
+  | { status: 'unavailable'; message: string }
+  | { status: 'signed-out' }
+  /** `expired`: the API answered 401 while signed in; the screen stays, a sign-in dialog opens over it. */
+  | { status: 'signed-in'; user: AuthUser; expired: boolean };
+
+export interface Session {
+  state: SessionState;
+  signIn: (input: { email: string; password: string }) => Promise<AuthUser>;
+  signUp: (input: { name: string; email: string; password: string }) => Promise<AuthUser>;
+  signOut: () => Promise<void>;
+  /** Ask the server again (after `unavailable`). */
+  recheck: () => void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const { auth, onSessionEnded } = useServices();
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    auth.currentUser().then(
+      (user) => {
+        if (current)
+          setState(user ? { status: 'signed-in', user, expired: false } : { status: 'signed-out' });
+      },
+      (error: unknown) => {
+        if (current) setState({ status: 'unavailable', message: (error as Error).message });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [auth, attempt]);
+
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        setState((previous) => (previous.status === 'signed-in' ? { ...previous, expired: true } : previous));
+      }),
+    [onSessionEnded],
+  );
+
+  const signIn = useCallback(
+    async (input: { email: string; password: string }) => {
+      const user = await auth.signIn(input);
+      setState({ status: 'signed-in', user, expired: false });
+      return user;
+    },
+    [auth],
+  );
+  const signUp = useCallback(
+    async (input: { name: string; email: string; password: string }) => {
+      const user = await auth.signUp(input);
+      setState({ status: 'signed-in', user, expired: false });
+      return user;
+    },
+    [auth],
+  );
+  const signOut = useCallback(async () => {
+    try {
+      await auth.signOut();
+    } finally {
+      // Signed out here even if the server could not be told: the cookie is the server's to expire.
+      setState({ status: 'signed-out' });
+    }
+  }, [auth]);
+  const recheck = useCallback(() => {
+    setState({ status: 'loading' });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  const session = useMemo(
+    () => ({ state, signIn, signUp, signOut, recheck }),
+    [state, signIn, signUp, signOut, recheck],
+  );
+  return <SessionContext value={session}>{children}</SessionContext>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession must be used inside <SessionProvider>');
+  return session;
+}

@@ -1,0 +1,1 @@
+export { createServices, ServicesProvider, useServices, type Services } from './services.tsx';

@@ -1,0 +1,2 @@
+export { startLocalStack, type LocalStackOptions, type StartedLocalStack } from './local-stack.ts';
+export { freePort } from './processes.ts';

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PostgreSqlContainer } from '@testcontainers/postgresql';
+import { GenericContainer, Wait } from 'testcontainers';
+import {
+  ownerLabel,
+  ownerValue,
+  prepareTestcontainers,
+  removeOrphans,
+} from '../containers/testcontainers.ts';
+import { baseImages } from '../images/overrides.ts';
+import { repoRoot } from '../paths.ts';
+import { freePort, runToEnd, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
+import { startWebServer } from './web-server.ts';
+
+export interface LocalStackOptions {
+  /** Extra backend environment (rate limits, assistant settings). */
+  backendEnv?: Record<string, string>;
+  /** Build the SPA first (default: only when frontend/dist is missing). */
+  buildFrontend?: boolean | 'if-missing';
+  /** Progress lines ("starting Postgres and Redis"); default silent. */
+  log?: (line: string) => void;
+}
+
+export interface StartedLocalStack extends AsyncDisposable {
+  /** Where a browser reaches the app: the SPA, with /api forwarded to the backend. */
+  baseUrl: string;
+  /** The backend itself, for health checks and metrics. */
+  backendUrl: string;
+  databaseUrl: string;
+  /** The backend's output so far (JSON log lines). */
+  backendLogs(): string;
+  stop(): Promise<void>;
+}
+
+const node = process.execPath;
+
+/**
+ * The whole app on this machine without Compose: Postgres and Redis in labelled
+ * containers, the backend as a Node process (migrated first), the built SPA
+ * served with /api forwarded, same origin, as the reverse proxy does. Everything stops with `await using` or stop().
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<StartedLocalStack> {
+  const log = options.log ?? (() => undefined);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    prepareTestcontainers();
+    await removeOrphans();
+    const frontendDir = join(repoRoot, 'frontend');
+    const build = options.buildFrontend ?? 'if-missing';
+    const building =
+      build === true || (build === 'if-missing' && !existsSync(join(frontendDir, 'dist', 'index.html')))
+        ? (log('building the frontend'),
+          runToEnd(
+            node,
+            [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+            process.env,
+            frontendDir,
+            'frontend build (vite build)',
+          ))
+        : Promise.resolve();
+
+    log('starting Postgres and Redis');
+    const images = baseImages();
+    const labels = { [ownerLabel]: ownerValue };
+    const [postgres, redis] = await Promise.allSettled([
+      new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).start(),
+      new GenericContainer(images.REDIS_IMAGE)
+        .withExposedPorts(6379)
+        .withLabels(labels)
+        .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
+        .start(),
+    ]);
+    for (const started of [postgres, redis]) {
+      if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
+    }
+    if (postgres.status === 'rejected') throw new Error(`Postgres did not start: ${String(postgres.reason)}`);
+    if (redis.status === 'rejected') throw new Error(`Redis did not start: ${String(redis.reason)}`);
+    const databaseUrl = postgres.value.getConnectionUri();
+    const redisUrl = `redis://${redis.value.getHost()}:${redis.value.getMappedPort(6379)}`;
+
+    const backendDir = join(repoRoot, 'backend');
+    const baseEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, NODE_ENV: 'production' };
+    log('migrating the database');
+    await runToEnd(node, ['src/migrations/cli.ts'], baseEnv, backendDir, 'database migration');
+
+    const [webPort, apiPort] = [await freePort(), await freePort()];
+    const baseUrl = `http://127.0.0.1:${webPort}`;
+    const backendUrl = `http://127.0.0.1:${apiPort}`;
+    log('starting the backend');
+    const backend: RunningProcess = startProcess(
+      node,
+      ['src/main.ts'],
+      {
+        ...baseEnv,
+        HOST: '127.0.0.1',
+        PORT: String(apiPort),
+        REDIS_URL: redisUrl,
+        PUBLIC_URL: baseUrl,
+        AUTH_SECRET: randomBytes(32).toString('base64'),
+        LOG_LEVEL: 'info',
+        ...options.backendEnv,
+      },
+      backendDir,
+    );
+    cleanups.push(() => backend.stop());
+    await waitForHttp(`${backendUrl}/health`, backend, 'the backend');
+
+    await building;
+    log('serving the frontend');
+    const web = await startWebServer({ root: join(frontendDir, 'dist'), backendUrl, port: webPort });
+    cleanups.push(() => web.close());
+
+    return {
+      baseUrl,
+      backendUrl,
+      databaseUrl,
+      backendLogs: () => backend.output(),
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

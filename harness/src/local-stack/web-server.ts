@@ -1,0 +1,75 @@
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+
+export interface WebServer extends AsyncDisposable {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * What the reverse proxy does, for a stack without it: the SPA's files (with
+ * index.html for every client-side route) and /api/* streamed to the backend,
+ * same origin. Streaming matters: the assistant answers with server-sent events.
+ */
+export async function startWebServer(options: {
+  root: string;
+  backendUrl: string;
+  port: number;
+}): Promise<WebServer> {
+  const backend = new URL(options.backendUrl);
+  const files = sirv(options.root, { single: true, etag: true, gzip: false, brotli: false });
+
+  const proxy = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const upstream = httpRequest(
+      {
+        host: backend.hostname,
+        port: backend.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: {
+          ...incoming.headers,
+          'x-forwarded-for': incoming.socket.remoteAddress ?? '',
+          'x-forwarded-proto': 'http',
+          'x-forwarded-host': incoming.headers.host ?? '',
+        },
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    upstream.on('error', () => {
+      if (!outgoing.headersSent) {
+        outgoing.writeHead(502, { 'content-type': 'application/json' });
+        outgoing.end(JSON.stringify({ code: 'BAD_GATEWAY', message: 'The backend did not answer.' }));
+      } else outgoing.destroy();
+    });
+    // The browser went away (a stopped chat reply): stop the backend's work too.
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) upstream.destroy();
+    });
+    incoming.pipe(upstream);
+  };
+
+  const server: Server = createServer((incoming, outgoing) => {
+    if (incoming.url?.startsWith('/api/') || incoming.url === '/api') proxy(incoming, outgoing);
+    else files(incoming, outgoing);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { url: `http://127.0.0.1:${port}`, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkAccessibility, type AccessibilityResult } from './accessibility.ts';
+
+export interface StepResult {
+  name: string;
+  ms: number;
+  screenshot: string;
+}
+
+/** A failed step: names it, with the screenshot taken at the moment it failed. */
+export class StepFailed extends Error {
+  readonly step: string;
+  readonly screenshot: string | undefined;
+  constructor(step: string, cause: unknown, screenshot: string | undefined) {
+    super(`browser flow, step "${step}": ${(cause as Error).message.split('\n')[0] ?? String(cause)}`, {
+      cause,
+    });
+    this.name = 'StepFailed';
+    this.step = step;
+    this.screenshot = screenshot;
+  }
+}
+
+/**
+ * One user in one browser context: runs named steps, screenshots each, and
+ * records console errors and uncaught exceptions (HTTP errors the step said it
+ * expects, such as a 401 after the session ends, are allowed).
+ */
+export class BrowserSession {
+  readonly steps: StepResult[] = [];
+  readonly consoleErrors: string[] = [];
+  readonly accessibility: AccessibilityResult[] = [];
+  readonly context: BrowserContext;
+  readonly page: Page;
+  private readonly artefactsDir: string;
+  private expectedStatuses: number[] = [];
+  private currentStep = '(start)';
+
+  private constructor(context: BrowserContext, page: Page, artefactsDir: string) {
+    this.context = context;
+    this.page = page;
+    this.artefactsDir = artefactsDir;
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      const status = /status of (\d{3})/.exec(text)?.[1];
+      if (status && this.expectedStatuses.includes(Number(status))) return;
+      this.consoleErrors.push(`[${this.currentStep}] ${text}`);
+    });
+    page.on('pageerror', (error) =>
+      this.consoleErrors.push(`[${this.currentStep}] uncaught: ${error.message}`),
+    );
+  }
+
+  static async open(browser: Browser, baseUrl: string, artefactsDir: string): Promise<BrowserSession> {
+    await mkdir(artefactsDir, { recursive: true });
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: { width: 1280, height: 860 },
+      ignoreHTTPSErrors: true,
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    return new BrowserSession(context, page, artefactsDir);
+  }
+
+  /** Runs a step; `expect` lists HTTP statuses whose console errors are part of the step. */
+  async step(name: string, run: () => Promise<void>, expect: number[] = []): Promise<void> {
+    const index = String(this.steps.length + 1).padStart(2, '0');
+    const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    this.currentStep = name;
+    this.expectedStatuses = expect;
+    const started = performance.now();
+    try {
+      await run();
+    } catch (error) {
+      const shot = join(this.artefactsDir, `${index}-FAILED-${slug}.png`);
+      const taken = await this.page.screenshot({ path: shot, fullPage: true }).then(
+        () => shot,
+        () => undefined,
+      );
+      throw new StepFailed(name, error, taken);
+    } finally {
+      this.expectedStatuses = [];
+    }
+    const screenshot = join(this.artefactsDir, `${index}-${slug}.png`);
+    await this.page.screenshot({ path: screenshot, fullPage: true });
+    this.steps.push({ name, ms: Math.round(performance.now() - started), screenshot });
+  }
+
+  async checkAccessibility(name: string): Promise<void> {
+    this.accessibility.push(await checkAccessibility(this.page, name, this.artefactsDir));
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { repoRoot, startLocalStack, type StartedLocalStack } from '@todo/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, findChromium, runBrowserFlow, type BrowserFlowResult } from '../src/index.ts';
+
+// Against BASE_URL when set (the developer stack, the rehearsal, a deployed
+// URL); otherwise against the app started here from this checkout. Vitest sets
+// BASE_URL to Vite's base ("/"), so only an absolute URL counts.
+const given = /^https?:\/\//.test(process.env.BASE_URL ?? '') ? process.env.BASE_URL : undefined;
+const artefactsDir = join(
+  repoRoot,
+  'reports',
+  'browser-flow',
+  new Date().toISOString().replace(/[:.]/g, '-'),
+);
+
+describe('the browser flow in real Chromium', () => {
+  let stack: StartedLocalStack | undefined;
+  let result: BrowserFlowResult;
+
+  beforeAll(async () => {
+    if (!findChromium()) throw new Error(chromiumMissing);
+    stack = given ? undefined : await startLocalStack({ buildFrontend: true });
+    result = await runBrowserFlow({ baseUrl: given ?? (stack as StartedLocalStack).baseUrl, artefactsDir });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('goes through every step: sign up, tasks, the assistant, conflict, expiry, delete, sign out', () => {
+    expect(result.steps.map((step) => step.name)).toContain('sign out');
+    expect(result.steps.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it('writes no error to the console', () => {
+    expect(result.consoleErrors).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violation on any page', () => {
+    expect(result.accessibility.map((page) => page.page)).toEqual(
+      expect.arrayContaining([
+        'sign-in page',
+        'sign-up page with errors',
+        'board with tasks and a conversation',
+        'session ended dialog',
+        'board on a phone',
+      ]),
+    );
+    expect(result.accessibility.filter((page) => page.blocking.length > 0)).toEqual([]);
+  });
+});
