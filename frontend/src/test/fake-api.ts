@@ -39,8 +39,13 @@ export class FakeApi {
   readonly accounts = new Map<string, { id: string; name: string; password: string }>();
   readonly tasks = new Map<string, Task>();
   readonly requests: RecordedRequest[] = [];
-  /** Chat replies, as UI message stream chunks, taken one per POST /api/chat. */
-  readonly chatReplies: unknown[][] = [];
+  /** Chat replies, as UI message stream chunks, taken one per POST /api/chat; `before` runs as the server would. */
+  readonly chatReplies: { chunks: unknown[]; before?: () => void }[] = [];
+  readonly conversations: {
+    id: string;
+    title: string;
+    messages: { id: string; role: string; parts: unknown[] }[];
+  }[] = [];
   private failures: Failure[] = [];
   private counter = 0;
 
@@ -120,7 +125,13 @@ export class FakeApi {
       }
       return json(201, this.addTask({ ...input, title: input.title.trim() }));
     }
-    if (path === '/api/conversations') return json(200, { items: [] });
+    if (path === '/api/conversations') {
+      return json(200, {
+        items: this.conversations.map(({ id, title }) => ({ id, title, createdAt: '', updatedAt: '' })),
+      });
+    }
+    const conversation = this.conversations.find((c) => path === `/api/conversations/${c.id}`);
+    if (conversation) return json(200, { ...conversation, createdAt: '', updatedAt: '' });
     if (path === '/api/chat' && method === 'POST') return this.chat();
     const match = /^\/api\/tasks\/([^/]+)(?:\/(complete|reopen))?$/.exec(path);
     const task = match ? this.tasks.get(match[1] ?? '') : undefined;
@@ -197,7 +208,9 @@ export class FakeApi {
   }
 
   private chat(): Response {
-    const chunks = this.chatReplies.shift() ?? [];
+    const reply = this.chatReplies.shift() ?? { chunks: [] };
+    reply.before?.();
+    const chunks = reply.chunks;
     const text = [...chunks, 'done']
       .map((c) => (c === 'done' ? 'data: [DONE]\n\n' : `data: ${JSON.stringify(c)}\n\n`))
       .join('');
