@@ -9,7 +9,7 @@ const proxy = { '/api': { target: api, changeOrigin: false, ws: false } };
 
 export default defineConfig({
   plugins: [react()],
-  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
+  server: { port: 5173, strictPort: true, proxy },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, proxy },
   build: {
     target: 'es2022',
