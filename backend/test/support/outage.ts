@@ -1,19 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
 /** A port free on 127.0.0.1 now, so a restarted container can keep its address. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { freePort } from '@todo/harness';
 
 /** Docker verbs on a container by id: stop (dead), start (back), pause (hung), unpause. */
 export async function docker(

@@ -86,6 +86,32 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
       await taskRow(page, 'write quarterly report').getByText('High').waitFor();
     });
 
+    await step('keyboard only: add with Enter, complete with Space, leave an edit with Escape', async () => {
+      await page.getByRole('link', { name: 'Skip to tasks' }).press('Enter');
+      await newTaskForm(page).getByLabel('Title').focus();
+      await page.keyboard.type('feed the cat');
+      await page.keyboard.press('Enter');
+      const check = page.getByRole('checkbox', { name: 'Complete “feed the cat”' });
+      await until('the new task is stored (its controls enabled)', () => check.isEnabled());
+      await check.focus();
+      await page.keyboard.press('Space');
+      await page.getByRole('checkbox', { name: 'Reopen “feed the cat”' }).waitFor();
+      await page.keyboard.press('Space');
+      await page.getByRole('checkbox', { name: 'Complete “feed the cat”' }).waitFor();
+      const edit = page.getByRole('button', { name: 'Edit “feed the cat”' });
+      await edit.focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(' now');
+      await page.keyboard.press('Escape');
+      await until('focus returns to the Edit button', () =>
+        edit.evaluate((el) => el === document.activeElement),
+      );
+      await taskRow(page, 'feed the cat')
+        .getByRole('button', { name: 'Delete “feed the cat”' })
+        .press('Enter');
+      await taskRow(page, 'feed the cat').waitFor({ state: 'detached' });
+    });
+
     await step('complete a task, then filter and search', async () => {
       await page.getByRole('checkbox', { name: 'Complete “buy milk”' }).check();
       await page.getByRole('checkbox', { name: 'Reopen “buy milk”' }).waitFor();
