@@ -1,5 +1,5 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { Redirect, Route, Router, Switch, useLocation, type RouterProps } from 'wouter';
+import { Redirect, Route, Router, Switch, useLocation, useSearch, type RouterProps } from 'wouter';
 import { SessionProvider, SignInPage, SignUpPage, useSession } from '../auth/index.ts';
 import { ServicesProvider, type Services } from '../services/index.ts';
 import { ToastProvider } from '../ui/index.ts';
@@ -28,9 +28,16 @@ export function App({ services, queryClient, location }: AppProps) {
   );
 }
 
+/** Where to go after signing in: a path of this app only (never another site). */
+export function nextPath(search: string): string {
+  const next = new URLSearchParams(search).get('next') ?? '/';
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
 function Screens() {
   const { state, recheck } = useSession();
   const [path] = useLocation();
+  const search = useSearch();
 
   if (state.status === 'loading') {
     return (
@@ -63,11 +70,20 @@ function Screens() {
           <SignInPage />
         </Route>
         <Route>
-          <Redirect to="/sign-in" replace />
+          {/* A deep link (filters included) survives signing in. */}
+          <Redirect
+            to={
+              path === '/' && !search
+                ? '/sign-in'
+                : `/sign-in?next=${encodeURIComponent(path + (search ? `?${search}` : ''))}`
+            }
+            replace
+          />
         </Route>
       </Switch>
     );
   }
-  if (path === '/sign-in' || path === '/sign-up') return <Redirect to="/" replace />;
-  return <Shell user={state.user} />;
+  if (path === '/sign-in' || path === '/sign-up') return <Redirect to={nextPath(search)} replace />;
+  // Keyed by user: nothing of one user's screen (a conversation, pending deletes) survives into another's.
+  return <Shell key={state.user.id} user={state.user} />;
 }

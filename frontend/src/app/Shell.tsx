@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import type { AuthUser } from '../api/index.ts';
 import { AssistantPanel } from '../assistant/index.ts';
@@ -18,7 +17,6 @@ export function Shell({ user }: { user: AuthUser }) {
 function ShellLayout({ user }: { user: AuthUser }) {
   const session = useSession();
   const deletes = usePendingDeletes();
-  const queryClient = useQueryClient();
   const toasts = useToasts();
   const [assistantOpen, setAssistantOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
@@ -35,7 +33,6 @@ function ShellLayout({ user }: { user: AuthUser }) {
         message: `Signed out here, but the server did not answer: ${(error as Error).message}`,
       });
     }
-    queryClient.clear();
   };
 
   return (
@@ -78,7 +75,7 @@ function ShellLayout({ user }: { user: AuthUser }) {
           </Suspense>
         </aside>
       </div>
-      <ReauthDialog onOtherUser={() => queryClient.clear()} />
+      <ReauthDialog onSignOut={() => void signOut()} />
     </div>
   );
 }

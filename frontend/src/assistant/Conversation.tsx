@@ -29,6 +29,7 @@ export function Conversation({ id, initialMessages }: { id: string; initialMessa
   const [notice, setNotice] = useState<string | null>(null);
   const seenTools = useRef(new Set<string>());
   const log = useRef<HTMLOListElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
   const timeZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
 
   const transport = useMemo(
@@ -98,6 +99,8 @@ export function Conversation({ id, initialMessages }: { id: string; initialMessa
     setNotice(null);
     if (error) clearError();
     setInput('');
+    // The button pressed may go (Send becomes Stop, suggestions give way to the conversation): keep focus in the input.
+    inputRef.current?.focus();
     void sendMessage({ text: trimmed });
   };
   const submit = (event: SyntheticEvent) => {
@@ -127,7 +130,8 @@ export function Conversation({ id, initialMessages }: { id: string; initialMessa
           </ul>
         </div>
       ) : (
-        <div className="chat-log" role="log" aria-label="Conversation" aria-live="polite">
+        // Busy while a reply streams in: screen readers announce it once complete, not word by word.
+        <div className="chat-log" role="log" aria-label="Conversation" aria-live="polite" aria-busy={busy}>
           <ol ref={log}>
             {messages.map((message) => (
               <ChatMessage key={message.id} message={message} />
@@ -150,6 +154,7 @@ export function Conversation({ id, initialMessages }: { id: string; initialMessa
           Message the assistant
         </label>
         <textarea
+          ref={inputRef}
           id="chat-input"
           rows={2}
           value={input}

@@ -5,10 +5,11 @@ import { useSession } from './session.tsx';
 /**
  * Shown over the page when the session ends while signed in. The page stays
  * mounted underneath, so nothing typed there is lost; signing in closes it.
- * Signing in as someone else calls onOtherUser (the caller clears that user's data).
+ * (Signing in as someone else replaces the page: the session clears the data.)
+ * onSignOut is the page's own sign-out, so it can finish its work first.
  */
-export function ReauthDialog({ onOtherUser }: { onOtherUser: () => void }) {
-  const { state, signIn, signOut } = useSession();
+export function ReauthDialog({ onSignOut }: { onSignOut: () => void }) {
+  const { state, signIn } = useSession();
   const dialog = useRef<HTMLDialogElement>(null);
   const open = state.status === 'signed-in' && state.expired;
   const previousUser = state.status === 'signed-in' ? state.user : undefined;
@@ -44,12 +45,9 @@ export function ReauthDialog({ onOtherUser }: { onOtherUser: () => void }) {
             submitLabel="Sign in"
             busyLabel="Signing in…"
             initial={{ email: previousUser?.email ?? '' }}
-            onSubmit={async (values) => {
-              const user = await signIn(values);
-              if (user.id !== previousUser?.id) onOtherUser();
-            }}
+            onSubmit={(values) => signIn(values)}
           />
-          <button type="button" className="link-button" onClick={() => void signOut()}>
+          <button type="button" className="link-button" onClick={onSignOut}>
             Sign out instead
           </button>
         </>

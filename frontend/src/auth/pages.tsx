@@ -1,9 +1,10 @@
-import { Link } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import { AuthForm } from './AuthForm.tsx';
 import { useSession } from './session.tsx';
 
 export function SignInPage() {
   const { signIn } = useSession();
+  const search = useSearch(); // ?next= goes along
   return (
     <main className="auth-page">
       <h1>Sign in</h1>
@@ -14,7 +15,7 @@ export function SignInPage() {
         onSubmit={(values) => signIn(values)}
       />
       <p>
-        New here? <Link href="/sign-up">Create an account</Link>
+        New here? <Link href={`/sign-up${search ? `?${search}` : ''}`}>Create an account</Link>
       </p>
     </main>
   );
@@ -22,6 +23,7 @@ export function SignInPage() {
 
 export function SignUpPage() {
   const { signUp } = useSession();
+  const search = useSearch();
   return (
     <main className="auth-page">
       <h1>Create your account</h1>
@@ -32,7 +34,7 @@ export function SignUpPage() {
         onSubmit={(values) => signUp(values)}
       />
       <p>
-        Already have an account? <Link href="/sign-in">Sign in</Link>
+        Already have an account? <Link href={`/sign-in${search ? `?${search}` : ''}`}>Sign in</Link>
       </p>
     </main>
   );

@@ -1,4 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { AuthUser } from '../api/index.ts';
 import { useServices } from '../services/index.ts';
 
@@ -25,6 +35,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const { auth, onSessionEnded } = useServices();
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const queryClient = useQueryClient();
+  // Whose data the cache holds. Another user, or nobody, must never see it.
+  const cachedFor = useRef<string | null>(null);
+  const becomes = useCallback(
+    (user: AuthUser | null) => {
+      if (cachedFor.current !== (user?.id ?? null)) queryClient.clear();
+      else if (user) void queryClient.invalidateQueries(); // back after an expiry: catch up
+      cachedFor.current = user?.id ?? null;
+    },
+    [queryClient],
+  );
 
   useEffect(() => {
     let current = true;
@@ -40,7 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => {
       current = false;
     };
-  }, [auth, attempt]);
+  }, [auth, attempt, becomes]);
 
   useEffect(
     () =>
@@ -53,27 +74,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(
     async (input: { email: string; password: string }) => {
       const user = await auth.signIn(input);
+      becomes(user);
       setState({ status: 'signed-in', user, expired: false });
       return user;
     },
-    [auth],
+    [auth, becomes],
   );
   const signUp = useCallback(
     async (input: { name: string; email: string; password: string }) => {
       const user = await auth.signUp(input);
+      becomes(user);
       setState({ status: 'signed-in', user, expired: false });
       return user;
     },
-    [auth],
+    [auth, becomes],
   );
   const signOut = useCallback(async () => {
     try {
       await auth.signOut();
     } finally {
       // Signed out here even if the server could not be told: the cookie is the server's to expire.
+      becomes(null);
       setState({ status: 'signed-out' });
     }
-  }, [auth]);
+  }, [auth, becomes]);
   const recheck = useCallback(() => {
     setState({ status: 'loading' });
     setAttempt((n) => n + 1);

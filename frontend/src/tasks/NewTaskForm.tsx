@@ -33,8 +33,9 @@ export function NewTaskForm() {
     const submitted = draft;
     setDraft(emptyDraft);
     title.current?.focus();
-    create.mutate(
-      {
+    // Per call (mutateAsync), not per hook: each of several quick adds gets its own outcome.
+    create
+      .mutateAsync({
         key: newId(),
         input: {
           title: submitted.title.trim(),
@@ -42,21 +43,18 @@ export function NewTaskForm() {
           priority: submitted.priority,
           dueDate: submitted.dueDate || null,
         },
-      },
-      {
-        onError: (error) => {
-          setDraft((current) => (current === emptyDraft ? submitted : current));
-          const fields = error instanceof ApiError ? draftErrorsOf(error.fields) : {};
-          if (Object.keys(fields).length > 0) setErrors(fields);
-          else if (!(error instanceof ApiError && error.status === 401)) {
-            toasts.show({
-              tone: 'error',
-              message: `Could not add “${submitted.title.trim()}”: ${error.message}`,
-            });
-          }
-        },
-      },
-    );
+      })
+      .catch((error: unknown) => {
+        setDraft((current) => (current === emptyDraft ? submitted : current));
+        const fields = error instanceof ApiError ? draftErrorsOf(error.fields) : {};
+        if (Object.keys(fields).length > 0) setErrors(fields);
+        else if (!(error instanceof ApiError && error.status === 401)) {
+          toasts.show({
+            tone: 'error',
+            message: `Could not add “${submitted.title.trim()}”: ${(error as Error).message}`,
+          });
+        }
+      });
   };
 
   return (

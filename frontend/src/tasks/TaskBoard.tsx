@@ -10,14 +10,17 @@ export function TaskBoard() {
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const today = localToday();
+  // Each choice is a history entry (Back undoes it); typing a search replaces its entry.
   const setFilters = useCallback(
-    (next: Filters) => setSearch(searchFromFilters(next), { replace: true }),
+    (next: Filters, typing = false) => setSearch(searchFromFilters(next), { replace: typing }),
     [setSearch],
   );
 
   return (
     <section className="board" aria-labelledby="board-title">
-      <h1 id="board-title">Tasks</h1>
+      <h1 id="board-title" tabIndex={-1}>
+        Tasks
+      </h1>
       <NewTaskForm />
       <TaskFilters filters={filters} onChange={setFilters} />
       <TaskList filters={filters} today={today} onClear={() => setFilters({ sort: filters.sort })} />

@@ -8,7 +8,8 @@ export function TaskFilters({
   onChange,
 }: {
   filters: Filters;
-  onChange: (filters: Filters) => void;
+  /** `typing`: a search as it is typed, which replaces the history entry instead of adding one. */
+  onChange: (filters: Filters, typing?: boolean) => void;
 }) {
   const id = useId();
   const [q, setQ] = useState(filters.q ?? '');
@@ -16,14 +17,15 @@ export function TaskFilters({
   const [shown, setShown] = useState(filters.q);
   if (shown !== filters.q) {
     setShown(filters.q);
-    setQ(filters.q ?? '');
+    // Only a different search replaces what is typed ("buy " stays "buy ", not "buy").
+    if ((filters.q ?? '') !== q.trim()) setQ(filters.q ?? '');
   }
   useEffect(() => {
     const trimmed = q.trim();
     if (trimmed === (filters.q ?? '')) return;
     const timer = setTimeout(() => {
       const { q: _old, ...rest } = filters;
-      onChange(trimmed ? { ...rest, q: trimmed } : rest);
+      onChange(trimmed ? { ...rest, q: trimmed } : rest, true);
     }, 300);
     return () => clearTimeout(timer);
   }, [q, filters, onChange]);

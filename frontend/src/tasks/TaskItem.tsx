@@ -30,9 +30,11 @@ export function TaskItem({ task, today }: { task: Task; today: string }) {
   const setDone = useSetDone();
   const deletes = usePendingDeletes();
   const toasts = useToasts();
-  const pending = isPending(task);
   // Shown in the same frame as the click; the cache catches up when the server answers.
   const [doneNow, setDoneNow] = useState<boolean | null>(null);
+  // Not yet stored, or a status change in flight: editing or deleting now would send a version about to be stale.
+  const unsaved = isPending(task);
+  const busy = unsaved || doneNow !== null;
   const done = doneNow ?? task.status === 'done';
   const overdue = !done && task.dueDate !== null && task.dueDate < today;
 
@@ -45,25 +47,25 @@ export function TaskItem({ task, today }: { task: Task; today: string }) {
   if (editing) return <TaskEditor task={task} close={() => setEditing(false)} />;
 
   return (
-    <li className={`task${done ? ' done' : ''}${pending ? ' pending' : ''}`} aria-busy={pending || undefined}>
+    <li className={`task${done ? ' done' : ''}${unsaved ? ' pending' : ''}`} aria-busy={busy || undefined}>
       <input
         type="checkbox"
         className="task-check"
         checked={done}
-        disabled={pending}
+        disabled={unsaved}
         aria-label={`${done ? 'Reopen' : 'Complete'} “${task.title}”`}
         onChange={() => {
           setDoneNow(!done);
-          setDone.mutate(
-            { task, done: !done },
-            {
-              onSettled: () => setDoneNow(null),
-              onError: (error) => {
-                if (error instanceof ApiError && error.status === 401) return;
-                toasts.show({ tone: 'error', message: `Could not update “${task.title}”: ${error.message}` });
-              },
-            },
-          );
+          setDone
+            .mutateAsync({ task, done: !done })
+            .catch((error: unknown) => {
+              if (error instanceof ApiError && error.status === 401) return;
+              toasts.show({
+                tone: 'error',
+                message: `Could not update “${task.title}”: ${(error as Error).message}`,
+              });
+            })
+            .finally(() => setDoneNow(null));
         }}
       />
       <div className="task-body">
@@ -79,7 +81,7 @@ export function TaskItem({ task, today }: { task: Task; today: string }) {
               <time dateTime={task.dueDate}>{formatDue(task.dueDate, today)}</time>
             </span>
           )}
-          {pending && <span className="badge">Saving…</span>}
+          {unsaved && <span className="badge">Saving…</span>}
         </span>
         {task.notes && <p className="task-notes">{task.notes}</p>}
       </div>
@@ -87,7 +89,7 @@ export function TaskItem({ task, today }: { task: Task; today: string }) {
         <button
           type="button"
           ref={editButton}
-          disabled={pending}
+          disabled={busy}
           aria-label={`Edit “${task.title}”`}
           onClick={() => setEditing(true)}
         >
@@ -96,9 +98,17 @@ export function TaskItem({ task, today }: { task: Task; today: string }) {
         <button
           type="button"
           className="danger"
-          disabled={pending}
+          disabled={busy}
           aria-label={`Delete “${task.title}”`}
-          onClick={() => deletes.remove(task)}
+          onClick={(event) => {
+            // The row goes away with the focus in it: hand focus to the next row, or the one before.
+            const row = event.currentTarget.closest('li');
+            const next = row?.nextElementSibling ?? row?.previousElementSibling;
+            const target =
+              next?.querySelector<HTMLElement>('input, button') ?? document.getElementById('board-title');
+            target?.focus();
+            deletes.remove(task);
+          }}
         >
           Delete
         </button>
@@ -136,24 +146,18 @@ function TaskEditor({ task, close }: { task: Task; close: () => void }) {
       return;
     }
     setFailure(null);
-    update.mutate(
-      { task: against, changes },
-      {
-        onSuccess: close,
-        onError: (error) => {
-          const current = conflictOf(error);
-          if (current) {
-            setConflict(current);
-            return;
-          }
-          if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
-            setErrors(draftErrorsOf(error.fields));
-            return;
-          }
-          if (!(error instanceof ApiError && error.status === 401)) setFailure(error.message);
-        },
-      },
-    );
+    update.mutateAsync({ task: against, changes }).then(close, (error: unknown) => {
+      const current = conflictOf(error);
+      if (current) {
+        setConflict(current);
+        return;
+      }
+      if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
+        setErrors(draftErrorsOf(error.fields));
+        return;
+      }
+      if (!(error instanceof ApiError && error.status === 401)) setFailure((error as Error).message);
+    });
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -192,6 +196,7 @@ function TaskEditor({ task, close }: { task: Task; close: () => void }) {
                   setBase(conflict);
                   setDraft(draftOf(conflict));
                   setConflict(null);
+                  title.current?.focus();
                 }}
               >
                 Reload the task

@@ -102,7 +102,7 @@ describe('the task board', () => {
     renderApp({ api });
     await user.click(await screen.findByRole('button', { name: 'Delete “old task”' }));
     expect(row('old task')).toBeUndefined();
-    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    await user.click(screen.getByRole('button', { name: 'Undo deleting “old task”' }));
     expect(row('old task')).toBeDefined();
     await user.click(screen.getByRole('button', { name: 'Delete “old task”' }));
     await act(() => vi.advanceTimersByTimeAsync(4000));

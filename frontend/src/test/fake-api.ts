@@ -2,6 +2,7 @@ import type { Task } from '../api/index.ts';
 
 interface Failure {
   status: number;
+  delayMs: number;
   body?: unknown;
   /** Matches "METHOD /path" (the path without the query). */
   match: RegExp;
@@ -37,7 +38,9 @@ const errorBody = (code: string, message: string, extra: Record<string, unknown>
 export class FakeApi {
   user: { id: string; email: string; name: string } | null = null;
   readonly accounts = new Map<string, { id: string; name: string; password: string }>();
-  readonly tasks = new Map<string, Task>();
+  /** Each user's tasks; `tasks` is the signed-in user's (or the last one's). */
+  readonly tasksByUser = new Map<string, Map<string, Task>>();
+  private lastUserId = 'user-1';
   readonly requests: RecordedRequest[] = [];
   /** Chat replies, as UI message stream chunks, taken one per POST /api/chat; `before` runs as the server would. */
   readonly chatReplies: { chunks: unknown[]; before?: () => void }[] = [];
@@ -54,6 +57,13 @@ export class FakeApi {
       this.accounts.set(options.signedInAs, { id: 'user-1', name: 'Test User', password: 'a long password' });
       this.user = { id: 'user-1', email: options.signedInAs, name: 'Test User' };
     }
+  }
+
+  get tasks(): Map<string, Task> {
+    const id = this.user?.id ?? this.lastUserId;
+    let tasks = this.tasksByUser.get(id);
+    if (!tasks) this.tasksByUser.set(id, (tasks = new Map()));
+    return tasks;
   }
 
   addTask(fields: Partial<Task> & { title: string }): Task {
@@ -74,9 +84,9 @@ export class FakeApi {
     return task;
   }
 
-  /** The next request matching `match` fails with this status (and body). */
-  failNext(match: RegExp, status: number, body?: unknown): void {
-    this.failures.push({ match, status, body });
+  /** The next request matching `match` fails with this status (and body), after `delayMs`. */
+  failNext(match: RegExp, status: number, body?: unknown, delayMs = 0): void {
+    this.failures.push({ match, status, body, delayMs });
   }
 
   calls(method: string, pathPattern: RegExp): RecordedRequest[] {
@@ -102,6 +112,7 @@ export class FakeApi {
     const failure = this.failures.find((f) => f.match.test(key));
     if (failure) {
       this.failures.splice(this.failures.indexOf(failure), 1);
+      if (failure.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
       return json(failure.status, failure.body ?? errorBody(`HTTP_${failure.status}`, 'Injected failure.'));
     }
     await Promise.resolve();
@@ -194,6 +205,7 @@ export class FakeApi {
       const id = `user-${this.accounts.size + 1}`;
       this.accounts.set(input.email ?? '', { id, name: input.name ?? '', password: input.password ?? '' });
       this.user = { id, email: input.email ?? '', name: input.name ?? '' };
+      this.lastUserId = id;
       return json(200, { token: 't', user: this.user });
     }
     if (endpoint === 'sign-in/email') {
@@ -202,6 +214,7 @@ export class FakeApi {
         return json(401, { code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' });
       }
       this.user = { id: account.id, email: input.email ?? '', name: account.name };
+      this.lastUserId = account.id;
       return json(200, { token: 't', user: this.user });
     }
     return json(404, { code: 'NOT_FOUND', message: 'No such route.' });

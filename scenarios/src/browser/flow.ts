@@ -193,7 +193,7 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
         .getByRole('button', { name: `Delete “${title}”` })
         .click();
       await taskRow(page, title).waitFor({ state: 'detached' });
-      await page.getByRole('button', { name: 'Undo' }).click();
+      await page.getByRole('button', { name: `Undo deleting “${title}”` }).click();
       await taskRow(page, title).waitFor();
       await taskRow(page, title)
         .getByRole('button', { name: `Delete “${title}”` })
