@@ -16,6 +16,7 @@ declare -A official=(
   [NODE_IMAGE]=node:24-bookworm-slim
   [POSTGRES_IMAGE]=postgres:17-alpine
   [REDIS_IMAGE]=redis:7-alpine
+  [CADDY_IMAGE]=caddy:2-alpine
 )
 
 registry_answers() {
@@ -88,7 +89,7 @@ if ! have_image "$node_tag"; then
 fi
 
 declare -A built=([NODE_IMAGE]=$node_tag)
-for name in postgres redis; do
+for name in postgres redis caddy; do
   tag=todo-base/$name:$(recipe_hash "$name")-$base_id
   have_image "$tag" || docker_build "$tag" "$here/base-images/$name" --build-arg "BASE_IMAGE=$debian_tag"
   built[${name^^}_IMAGE]=$tag

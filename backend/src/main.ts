@@ -15,9 +15,16 @@ try {
 
 const app = await buildApp(config);
 
-closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS, logger: app.log }, async ({ signal, err }) => {
+const drainMs = config.SHUTDOWN_DRAIN_MS;
+closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS + drainMs, logger: app.log }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'fatal error; shutting down');
-  else app.log.info({ signal }, 'shutting down: draining in-flight requests');
+  else if (drainMs > 0) {
+    // Health checks fail first; the load balancer moves away while requests are still served.
+    app.draining = true;
+    app.log.info({ signal, drainMs }, 'shutting down: failing health checks before closing');
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+  }
+  if (!err) app.log.info({ signal }, 'shutting down: draining in-flight requests');
   await app.close();
   app.log.info('shut down cleanly');
 });

@@ -77,6 +77,26 @@ describe('SIGTERM', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('with SHUTDOWN_DRAIN_MS, fails health checks first while still serving, then closes and exits 0', async () => {
+    const databaseUrl = await createTestDatabase(inject('postgresUrl'));
+    await using server = await spawnServer({ DATABASE_URL: databaseUrl, SHUTDOWN_DRAIN_MS: '1500' });
+    const client = await signedUpClient(server.url);
+    const stopAsked = Date.now();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'draining' });
+    const created = await client.createTask({ title: 'during the drain' });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('connection')).toBe('close');
+
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - stopAsked).toBeGreaterThanOrEqual(1500);
+    expect(server.stdout()).toContain('failing health checks before closing');
+  });
+
   it('gives up after SHUTDOWN_TIMEOUT_MS and exits non-zero when a request cannot finish', async () => {
     const databaseUrl = await createTestDatabase(inject('postgresUrl'));
     await using server = await spawnServer({ DATABASE_URL: databaseUrl, SHUTDOWN_TIMEOUT_MS: '1000' });

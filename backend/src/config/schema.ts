@@ -49,6 +49,8 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(100_000),
   // Below Docker's default stop timeout (10 s), so the process ends on its own terms.
   SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
+  // Behind a load balancer: fail health checks this long before closing, so it stops routing here first.
+  SHUTDOWN_DRAIN_MS: number().min(0, { error: 'must be 0 or more' }).default(0),
   METRICS_TOKEN: z.string().min(16).optional(),
 
   RATE_LIMIT_API_MAX: positiveInt(600),

@@ -39,7 +39,8 @@ export interface HealthOptions {
 }
 
 /**
- * /health: the process answers (liveness; touches nothing).
+ * /health: the process answers (liveness; touches nothing). 503 "draining" once a
+ * shutdown with SHUTDOWN_DRAIN_MS has begun, so load balancers stop routing here.
  * /ready: Postgres is required (503 without it); Redis is optional ('degraded').
  * During shutdown both answer 503 (from Fastify) on connections still open.
  * Both sit outside /api, so the public proxy does not expose them.
@@ -48,7 +49,10 @@ export function healthRoutes(app: FastifyInstance, { pool, redis }: HealthOption
   const startedAt = Date.now();
   const quiet = { logLevel: 'warn' as const, config: { rateLimit: false } };
 
-  app.get('/health', { ...quiet, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/health', { ...quiet, schema: { hide: true } }, async (_request, reply) => {
+    if (app.draining) return reply.code(503).send({ status: 'draining' });
+    return { status: 'ok' };
+  });
 
   app.get('/ready', { ...quiet, schema: { hide: true } }, async (_request, reply) => {
     const [postgres, cache] = await Promise.all([

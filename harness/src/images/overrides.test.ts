@@ -23,6 +23,7 @@ describe('baseImages', () => {
       NODE_IMAGE: officialImages.NODE_IMAGE,
       POSTGRES_IMAGE: 'todo-base/postgres:abc',
       REDIS_IMAGE: 'my/redis:1',
+      CADDY_IMAGE: officialImages.CADDY_IMAGE,
     });
   });
 });

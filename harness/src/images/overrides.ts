@@ -8,6 +8,7 @@ export const officialImages = {
   NODE_IMAGE: 'node:24-bookworm-slim',
   POSTGRES_IMAGE: 'postgres:17-alpine',
   REDIS_IMAGE: 'redis:7-alpine',
+  CADDY_IMAGE: 'caddy:2-alpine',
 } as const;
 
 export type BaseImageVariable = keyof typeof officialImages;
@@ -27,6 +28,7 @@ export function baseImages(env: NodeJS.ProcessEnv = process.env, file = override
     NODE_IMAGE: pick('NODE_IMAGE'),
     POSTGRES_IMAGE: pick('POSTGRES_IMAGE'),
     REDIS_IMAGE: pick('REDIS_IMAGE'),
+    CADDY_IMAGE: pick('CADDY_IMAGE'),
   };
 }
 
