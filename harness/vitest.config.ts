@@ -4,5 +4,8 @@ export default defineProject({
   test: {
     name: 'harness',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Stacks are built and started from scratch: minutes, not seconds.
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
   },
 });

@@ -14,3 +14,14 @@ export {
   type LocalStackOptions,
   type StartedLocalStack,
 } from './local-stack/index.ts';
+export { buildAppImages, buildImage, imageTag, type AppImage, type BuiltImage } from './images/build.ts';
+export {
+  composeVersion,
+  downProject,
+  projectLeftovers,
+  startRehearsal,
+  upStack,
+  type ComposeFile,
+  type StartedRehearsal,
+  type StartedStack,
+} from './stack/index.ts';

@@ -1,0 +1,100 @@
+// The one file that knows how testcontainers and the two Compose flavours name
+// things: v2 names containers <project>-<service>-1, v1.29 <project>_<service>_1.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { prepareTestcontainers } from '../containers/testcontainers.ts';
+import { baseImages } from '../images/overrides.ts';
+import { repoRoot } from '../paths.ts';
+
+const run = promisify(execFile);
+
+export type ComposeFile = 'docker-compose.yml' | 'docker-compose.prod.yml';
+
+let flavour: Promise<{ version: string; major: number }> | undefined;
+
+/** `docker compose` (v2, or v1.29 behind the plugin scripts/docker.sh installs): its version. */
+export function composeVersion(): Promise<{ version: string; major: number }> {
+  flavour ??= run('docker', ['compose', 'version', '--short']).then(({ stdout }) => {
+    const version = stdout.trim().replace(/^v/, '');
+    return { version, major: Number(version.split('.')[0]) };
+  });
+  return flavour;
+}
+
+export interface StackOptions {
+  file: ComposeFile;
+  /** Unique per run: concurrent stacks must not share one. */
+  projectName: string;
+  /** Variables the compose file reads; base images are added from .images.env. */
+  env?: Record<string, string>;
+  /** Build the images that have a build section (the developer stack). */
+  build?: boolean;
+  startupTimeoutMs?: number;
+}
+
+export interface StartedStack extends AsyncDisposable {
+  projectName: string;
+  /** The running container of a service (its first replica). */
+  containerId: (service: string) => string;
+  /** Stops and removes everything of the project: containers, networks, volumes. */
+  down: () => Promise<void>;
+}
+
+/**
+ * Starts a compose file as a project through testcontainers and waits until
+ * every container reports healthy. On failure nothing of it is left running.
+ */
+export async function upStack(options: StackOptions): Promise<StartedStack> {
+  prepareTestcontainers();
+  const { major } = await composeVersion();
+  let environment = new DockerComposeEnvironment(repoRoot, options.file)
+    .withProjectName(options.projectName)
+    .withEnvironment({ ...baseImages(), ...options.env })
+    .withDefaultWaitStrategy(Wait.forHealthCheck())
+    .withStartupTimeout(options.startupTimeoutMs ?? 180_000);
+  if (options.build) environment = environment.withBuild();
+  let started: StartedDockerComposeEnvironment;
+  try {
+    started = await environment.up();
+  } catch (error) {
+    await downProject(options.file, options.projectName).catch(() => undefined);
+    throw error;
+  }
+  const key = (service: string) => (major >= 2 ? `${service}-1` : `${options.projectName}_${service}_1`);
+  let downed = false;
+  const down = async () => {
+    if (downed) return;
+    downed = true;
+    await started.down({ timeout: 20_000, removeVolumes: true });
+  };
+  return {
+    projectName: options.projectName,
+    containerId: (service) => started.getContainer(key(service)).getId(),
+    down,
+    [Symbol.asyncDispose]: down,
+  };
+}
+
+/** `compose down` for a project by name (a crashed run's leftovers), volumes included. */
+export async function downProject(file: ComposeFile, projectName: string): Promise<void> {
+  await run(
+    'docker',
+    ['compose', '-p', projectName, '-f', file, 'down', '--volumes', '--remove-orphans', '--timeout', '5'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...baseImages() },
+    },
+  );
+}
+
+/** What is left of a project: container, network and volume names carrying its label. */
+export async function projectLeftovers(projectName: string): Promise<string[]> {
+  const filter = `label=com.docker.compose.project=${projectName}`;
+  const lists = await Promise.all([
+    run('docker', ['ps', '-a', '--filter', filter, '--format', 'container {{.Names}}']),
+    run('docker', ['network', 'ls', '--filter', filter, '--format', 'network {{.Name}}']),
+    run('docker', ['volume', 'ls', '--filter', filter, '--format', 'volume {{.Name}}']),
+  ]);
+  return lists.flatMap(({ stdout }) => stdout.split('\n').filter(Boolean));
+}

@@ -1,0 +1,10 @@
+export {
+  composeVersion,
+  downProject,
+  projectLeftovers,
+  upStack,
+  type ComposeFile,
+  type StackOptions,
+  type StartedStack,
+} from './compose.ts';
+export { startRehearsal, type RehearsalOptions, type StartedRehearsal } from './rehearsal.ts';
