@@ -7,5 +7,7 @@ export default defineProject({
     // Stacks are built and started from scratch: minutes, not seconds.
     testTimeout: 120_000,
     hookTimeout: 600_000,
+    // One stack at a time: they build the same images and share two cores.
+    fileParallelism: false,
   },
 });

@@ -102,24 +102,42 @@ export interface BuildOptions {
   bases?: BaseImages;
   /** Build even when the tag exists (docker's own layer cache still applies). */
   force?: boolean;
-  /** Labels: revision and version. */
+  /** Ignore docker's layer cache too: a cold build. */
+  noCache?: boolean;
+  /** OCI labels; default the git commit and package.json's version. */
   revision?: string;
   version?: string;
   /** Build output, line by line. */
   onOutput?: (line: string) => void;
 }
 
+/** OCI label values: the commit, the version, where the source lives (when git knows). */
+async function labelValues(
+  options: BuildOptions,
+): Promise<Record<'REVISION' | 'VERSION' | 'SOURCE', string>> {
+  const git = async (...args: string[]) =>
+    (await run('git', args, { cwd: repoRoot }).catch(() => ({ stdout: '' }))).stdout.trim();
+  const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return {
+    REVISION: options.revision ?? (await git('rev-parse', 'HEAD')),
+    VERSION: options.version ?? version,
+    SOURCE: await git('config', '--get', 'remote.origin.url'),
+  };
+}
+
 /** Builds one image with the classic builder (no BuildKit needed), unless its tag already exists. */
 export async function buildImage(image: AppImage, options: BuildOptions = {}): Promise<BuiltImage> {
   const bases = options.bases ?? baseImages();
   const tag = await imageTag(image, bases);
-  const existing = options.force ? undefined : await imageId(tag);
+  const existing = options.force || options.noCache ? undefined : await imageId(tag);
   if (existing) return { image, tag, id: existing, built: false, buildMs: 0 };
   const recipe = recipes[image];
-  const args = ['build', '-f', recipe.dockerfile, '-t', tag];
+  const args = ['build', '-f', recipe.dockerfile, '-t', tag, ...(options.noCache ? ['--no-cache'] : [])];
   for (const base of recipe.bases) args.push('--build-arg', `${base}=${bases[base]}`);
-  if (options.revision) args.push('--build-arg', `REVISION=${options.revision}`);
-  if (options.version) args.push('--build-arg', `VERSION=${options.version}`);
+  const labels = await labelValues(options);
+  for (const [name, value] of Object.entries(labels)) if (value) args.push('--build-arg', `${name}=${value}`);
   args.push('.');
   const started = performance.now();
   const output: string[] = [];
