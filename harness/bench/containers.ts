@@ -3,7 +3,6 @@
 // no-change build times, start-to-healthy per service and the rehearsal's time
 // to its first 200 through the proxy. Writes results/containers.{json,md}.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   buildImage,
   composeVersion,
   removeOrphans,
+  stackProjectName,
   repoRoot,
   startRehearsal,
   type AppImage,
@@ -101,7 +101,7 @@ async function healthTimes(projectName: string, since: number): Promise<Record<s
 const runs: { upMs: number; firstPageMs: number; firstApiMs: number; healthyMs: Record<string, number> }[] =
   [];
 for (let i = 0; i < startups; i++) {
-  const projectName = `todo-bench-${randomBytes(3).toString('hex')}`;
+  const projectName = stackProjectName('bench');
   const t0 = Date.now();
   const rehearsal = await startRehearsal({
     projectName,

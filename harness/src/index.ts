@@ -19,6 +19,8 @@ export {
   composeVersion,
   downProject,
   projectLeftovers,
+  removeOrphanStacks,
+  stackProjectName,
   startRehearsal,
   upStack,
   type ComposeFile,

@@ -1,8 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, projectLeftovers, removeOrphans, upStack, type StartedStack } from '../src/index.ts';
+import {
+  freePort,
+  projectLeftovers,
+  removeOrphans,
+  stackProjectName,
+  upStack,
+  type StartedStack,
+} from '../src/index.ts';
 
-const projectName = `todo-dev-test-${process.pid}-${randomBytes(3).toString('hex')}`;
+const projectName = stackProjectName('dev-test');
 
 describe('the developer stack (docker-compose.yml)', () => {
   let stack: StartedStack;

@@ -1,15 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAppImages,
   projectLeftovers,
   removeOrphans,
+  stackProjectName,
   startRehearsal,
   type StartedRehearsal,
 } from '../src/index.ts';
 import { containerLogs, docker, dockerExec } from './docker.ts';
 
-const projectName = `todo-test-${process.pid}-${randomBytes(3).toString('hex')}`;
+const projectName = stackProjectName('test');
 const services = ['postgres', 'redis', 'backend-1', 'backend-2', 'frontend', 'proxy'];
 
 describe('the production rehearsal (docker-compose.prod.yml)', () => {

@@ -47,6 +47,7 @@ export interface StartedStack extends AsyncDisposable {
  */
 export async function upStack(options: StackOptions): Promise<StartedStack> {
   prepareTestcontainers();
+  await removeOrphanStacks();
   const { major } = await composeVersion();
   let environment = new DockerComposeEnvironment(repoRoot, options.file)
     .withProjectName(options.projectName)
@@ -97,4 +98,42 @@ export async function projectLeftovers(projectName: string): Promise<string[]> {
     run('docker', ['volume', 'ls', '--filter', filter, '--format', 'volume {{.Name}}']),
   ]);
   return lists.flatMap(({ stdout }) => stdout.split('\n').filter(Boolean));
+}
+
+/** Project names of ours carry the pid of the process that owns them: todo-<kind>-<pid>-<random>. */
+export const stackProjectName = (kind: string): string =>
+  `todo-${kind}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+function processIsGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Removes the stacks of runs that died without tearing down (a crash, kill -9):
+ * containers, networks and volumes of every todo-* project whose owner is gone.
+ * Live runs, concurrent ones included, are left alone. Returns the projects removed.
+ */
+export async function removeOrphanStacks(): Promise<string[]> {
+  const { stdout } = await run('docker', ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}']);
+  const orphans = [...new Set(stdout.split('\n'))].filter((project) => {
+    const pid = /^todo-[a-z-]+?-(\d+)-[a-z0-9]+$/.exec(project)?.[1];
+    return pid !== undefined && processIsGone(Number(pid));
+  });
+  for (const project of orphans) {
+    const filter = `label=com.docker.compose.project=${project}`;
+    const ids = async (...args: string[]) =>
+      (await run('docker', [...args, '--filter', filter, '-q'])).stdout.split('\n').filter(Boolean);
+    const containers = await ids('ps', '-a');
+    if (containers.length) await run('docker', ['rm', '-f', '-v', ...containers]);
+    const networks = await ids('network', 'ls');
+    if (networks.length) await run('docker', ['network', 'rm', ...networks]);
+    const volumes = await ids('volume', 'ls');
+    if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
+  }
+  return orphans;
 }

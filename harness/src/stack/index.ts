@@ -2,6 +2,8 @@ export {
   composeVersion,
   downProject,
   projectLeftovers,
+  removeOrphanStacks,
+  stackProjectName,
   upStack,
   type ComposeFile,
   type StackOptions,
