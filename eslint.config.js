@@ -5,7 +5,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'reports/**', '**/tmp/**', '.vercel/**'] },
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'reports/**', '**/tmp/**', '.vercel/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
