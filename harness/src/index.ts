@@ -17,9 +17,9 @@ export {
 export { buildAppImages, buildImage, imageTag, type AppImage, type BuiltImage } from './images/build.ts';
 export {
   composeVersion,
-  downProject,
   projectLeftovers,
   removeOrphanStacks,
+  removeProject,
   stackProjectName,
   startRehearsal,
   upStack,

@@ -20,16 +20,21 @@ export function prepareTestcontainers(env: NodeJS.ProcessEnv = process.env): voi
   if (usingOfflineImages()) env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 }
 
-function ownerIsGone(owner: string): boolean {
-  const [pid, host] = owner.split('@');
-  if (host !== hostname() || !pid) return false;
+/** Whether no process with this pid runs on this machine. */
+export function processIsGone(pid: number): boolean {
   try {
-    process.kill(Number(pid), 0);
+    process.kill(pid, 0);
     return false;
   } catch (error) {
     // EPERM: alive, but another user's process.
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+function ownerIsGone(owner: string): boolean {
+  const [pid, host] = owner.split('@');
+  if (host !== hostname() || !pid) return false;
+  return processIsGone(Number(pid));
 }
 
 /**

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
-import { prepareTestcontainers } from '../containers/testcontainers.ts';
+import { prepareTestcontainers, processIsGone } from '../containers/testcontainers.ts';
 import { baseImages } from '../images/overrides.ts';
 import { repoRoot } from '../paths.ts';
 
@@ -59,7 +59,7 @@ export async function upStack(options: StackOptions): Promise<StartedStack> {
   try {
     started = await environment.up();
   } catch (error) {
-    await downProject(options.file, options.projectName).catch(() => undefined);
+    await removeProject(options.projectName).catch(() => undefined);
     throw error;
   }
   const key = (service: string) => (major >= 2 ? `${service}-1` : `${options.projectName}_${service}_1`);
@@ -77,21 +77,29 @@ export async function upStack(options: StackOptions): Promise<StartedStack> {
   };
 }
 
-/** `compose down` for a project by name (a crashed run's leftovers), volumes included. */
-export async function downProject(file: ComposeFile, projectName: string): Promise<void> {
-  await run(
-    'docker',
-    ['compose', '-p', projectName, '-f', file, 'down', '--volumes', '--remove-orphans', '--timeout', '5'],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...baseImages() },
-    },
-  );
+const projectFilter = (projectName: string) => `label=com.docker.compose.project=${projectName}`;
+
+/**
+ * Removes everything of a project by its label: containers (with anonymous
+ * volumes), networks, named volumes. Needs no compose file, so it works the same
+ * with either Compose flavour and for any project of ours.
+ */
+export async function removeProject(projectName: string): Promise<void> {
+  const ids = async (...args: string[]) =>
+    (await run('docker', [...args, '--filter', projectFilter(projectName), '-q'])).stdout
+      .split('\n')
+      .filter(Boolean);
+  const containers = await ids('ps', '-a');
+  if (containers.length) await run('docker', ['rm', '-f', '-v', ...containers]);
+  const networks = await ids('network', 'ls');
+  if (networks.length) await run('docker', ['network', 'rm', ...networks]);
+  const volumes = await ids('volume', 'ls');
+  if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
 }
 
 /** What is left of a project: container, network and volume names carrying its label. */
 export async function projectLeftovers(projectName: string): Promise<string[]> {
-  const filter = `label=com.docker.compose.project=${projectName}`;
+  const filter = projectFilter(projectName);
   const lists = await Promise.all([
     run('docker', ['ps', '-a', '--filter', filter, '--format', 'container {{.Names}}']),
     run('docker', ['network', 'ls', '--filter', filter, '--format', 'network {{.Name}}']),
@@ -104,15 +112,6 @@ export async function projectLeftovers(projectName: string): Promise<string[]> {
 export const stackProjectName = (kind: string): string =>
   `todo-${kind}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-function processIsGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 /**
  * Removes the stacks of runs that died without tearing down (a crash, kill -9):
  * containers, networks and volumes of every todo-* project whose owner is gone.
@@ -124,16 +123,6 @@ export async function removeOrphanStacks(): Promise<string[]> {
     const pid = /^todo-[a-z-]+?-(\d+)-[a-z0-9]+$/.exec(project)?.[1];
     return pid !== undefined && processIsGone(Number(pid));
   });
-  for (const project of orphans) {
-    const filter = `label=com.docker.compose.project=${project}`;
-    const ids = async (...args: string[]) =>
-      (await run('docker', [...args, '--filter', filter, '-q'])).stdout.split('\n').filter(Boolean);
-    const containers = await ids('ps', '-a');
-    if (containers.length) await run('docker', ['rm', '-f', '-v', ...containers]);
-    const networks = await ids('network', 'ls');
-    if (networks.length) await run('docker', ['network', 'rm', ...networks]);
-    const volumes = await ids('volume', 'ls');
-    if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
-  }
+  for (const project of orphans) await removeProject(project);
   return orphans;
 }

@@ -1,8 +1,8 @@
 export {
   composeVersion,
-  downProject,
   projectLeftovers,
   removeOrphanStacks,
+  removeProject,
   stackProjectName,
   upStack,
   type ComposeFile,
