@@ -9,6 +9,10 @@ import { activityOf } from './activity.ts';
 
 const suggestions = ['add buy milk tomorrow, high priority', 'what is due this week?', 'show my tasks'];
 
+/** A message's words: its text parts, joined. */
+const textOf = (message: UIMessage): string =>
+  message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+
 /** What to tell the user about a failed turn; `beforeReply` when the server refused the message itself. */
 export function explainChatError(error: Error): { message: string; beforeReply: boolean } {
   const status = (error as { statusCode?: number }).statusCode;
@@ -41,7 +45,7 @@ export function Conversation({ id, initialMessages }: { id: string; initialMessa
         // The server keeps the history: send only the new message.
         prepareSendMessagesRequest: ({ id: conversationId, messages }) => {
           const last = messages.at(-1);
-          const text = last?.parts.map((part) => (part.type === 'text' ? part.text : '')).join('') ?? '';
+          const text = last ? textOf(last) : '';
           return {
             body: {
               id: conversationId,
@@ -67,7 +71,7 @@ export function Conversation({ id, initialMessages }: { id: string; initialMessa
       setMessages((current) => {
         const last = current.at(-1);
         if (last?.role !== 'user') return current;
-        const text = last.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+        const text = textOf(last);
         setInput((typed) => typed || text);
         return current.slice(0, -1);
       });
