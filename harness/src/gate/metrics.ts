@@ -1,0 +1,172 @@
+// What a run measured, as k6 keeps it: trends (every value), rates (hits out of
+// a total) and counters, each sample with tags so a threshold can narrow to
+// `http_req_duration{group:chat}`.
+import { ThresholdError, compare, type Aggregation, type Threshold } from './thresholds.ts';
+
+export type MetricKind = 'trend' | 'rate' | 'counter';
+type Tags = Record<string, string>;
+
+export interface MetricInfo {
+  kind: MetricKind;
+  unit: 'ms' | 's' | 'share' | 'count';
+  description: string;
+}
+
+/** Every metric a threshold may name; a typo is an error, not a silently passing gate. */
+export const metricCatalogue: Record<string, MetricInfo> = {
+  http_req_duration: {
+    kind: 'trend',
+    unit: 'ms',
+    description: 'time to the full response of each request the scenarios made',
+  },
+  http_req_failed: {
+    kind: 'rate',
+    unit: 'share',
+    description: 'share of requests answered with a status the step did not expect',
+  },
+  checks: { kind: 'rate', unit: 'share', description: 'share of scenario steps that passed' },
+  scenarios_failed: { kind: 'counter', unit: 'count', description: 'scenarios with a failed step' },
+  service_restarts: {
+    kind: 'counter',
+    unit: 'count',
+    description: 'times a service container restarted after the stack was up',
+  },
+  service_oom_kills: {
+    kind: 'counter',
+    unit: 'count',
+    description: 'containers killed for running out of memory',
+  },
+  service_startup: {
+    kind: 'trend',
+    unit: 's',
+    description: 'seconds from a service container starting to it being healthy (or done, for one-shots)',
+  },
+};
+
+const allowed: Record<MetricKind, readonly string[]> = {
+  trend: ['avg', 'min', 'max', 'med', 'count', 'p'],
+  rate: ['rate', 'count'],
+  counter: ['count'],
+};
+
+const baseName = (metric: string) => metric.replace(/\{.*$/, '');
+
+/** `name{group:chat,method:GET}` → the tags it narrows to. */
+function tagFilter(metric: string): Tags {
+  const inside = /\{(.*)\}$/.exec(metric)?.[1];
+  if (!inside) return {};
+  return Object.fromEntries(
+    inside.split(',').map((pair) => {
+      const at = pair.indexOf(':');
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }),
+  );
+}
+
+/** Throws ThresholdError when the metric is unknown or the aggregation does not fit its kind. */
+export function validateThreshold(threshold: Threshold): void {
+  const info = metricCatalogue[baseName(threshold.metric)];
+  if (!info) {
+    throw new ThresholdError(
+      `threshold ${threshold.metric}: no such metric; known: ${Object.keys(metricCatalogue).join(', ')}`,
+    );
+  }
+  if (/\{/.test(threshold.metric) && Object.keys(tagFilter(threshold.metric)).some((tag) => !tag)) {
+    throw new ThresholdError(`threshold ${threshold.metric}: tags are written {name:value,...}`);
+  }
+  const family = threshold.aggregation.startsWith('p(') ? 'p' : threshold.aggregation;
+  if (!allowed[info.kind].includes(family)) {
+    throw new ThresholdError(
+      `threshold ${threshold.metric}=${threshold.expression}: ${info.kind} metrics take ${allowed[info.kind]
+        .map((name) => (name === 'p' ? 'p(N)' : name))
+        .join(', ')}`,
+    );
+  }
+}
+
+/** k6's percentile: linear between the two nearest ranks. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 1) return sorted[0] as number;
+  const rank = (p / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  const [a, b] = [sorted[low] as number, sorted[high] as number];
+  return a + (b - a) * (rank - low);
+}
+
+function aggregate(values: number[], aggregation: Aggregation): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (aggregation === 'count') return values.length;
+  if (aggregation === 'min') return sorted[0] as number;
+  if (aggregation === 'max') return sorted.at(-1) as number;
+  if (aggregation === 'avg') return values.reduce((sum, value) => sum + value, 0) / values.length;
+  if (aggregation === 'med') return percentile(sorted, 50);
+  return percentile(sorted, Number(/\d+(\.\d+)?/.exec(aggregation)?.[0]));
+}
+
+export interface ThresholdResult {
+  metric: string;
+  expression: string;
+  /** null: nothing was measured, which fails the threshold. */
+  measured: number | null;
+  unit: MetricInfo['unit'];
+  ok: boolean;
+}
+
+interface Sample {
+  value: number;
+  tags: Tags;
+}
+
+export class Metrics {
+  private readonly samples = new Map<string, Sample[]>();
+
+  private add(name: string, value: number, tags: Tags): void {
+    if (!metricCatalogue[name]) throw new Error(`metric ${name} is not in the catalogue`);
+    const list = this.samples.get(name) ?? [];
+    list.push({ value, tags });
+    this.samples.set(name, list);
+  }
+
+  trend(name: string, value: number, tags: Tags = {}): void {
+    this.add(name, value, tags);
+  }
+  rate(name: string, hit: boolean, tags: Tags = {}): void {
+    this.add(name, hit ? 1 : 0, tags);
+  }
+  count(name: string, add: number, tags: Tags = {}): void {
+    this.add(name, add, tags);
+  }
+
+  private matching(metric: string): Sample[] {
+    const wanted = Object.entries(tagFilter(metric));
+    return (this.samples.get(baseName(metric)) ?? []).filter((sample) =>
+      wanted.every(([tag, value]) => sample.tags[tag] === value),
+    );
+  }
+
+  /** The value a threshold's aggregation gives; null when nothing was measured. */
+  measure(metric: string, aggregation: Aggregation): number | null {
+    const info = metricCatalogue[baseName(metric)] as MetricInfo;
+    const values = this.matching(metric).map((sample) => sample.value);
+    if (info.kind === 'counter') return values.reduce((sum, value) => sum + value, 0);
+    if (info.kind === 'rate') {
+      if (!values.length) return null;
+      const hits = values.filter((value) => value > 0).length;
+      return aggregation === 'count' ? hits : hits / values.length;
+    }
+    return values.length ? aggregate(values, aggregation) : null;
+  }
+
+  evaluate(threshold: Threshold): ThresholdResult {
+    const measured = this.measure(threshold.metric, threshold.aggregation);
+    const info = metricCatalogue[baseName(threshold.metric)] as MetricInfo;
+    return {
+      metric: threshold.metric,
+      expression: threshold.expression,
+      measured: measured === null ? null : Math.round(measured * 1000) / 1000,
+      unit: info.unit,
+      ok: measured !== null && compare(measured, threshold.operator, threshold.target),
+    };
+  }
+}
