@@ -1,6 +1,7 @@
 // The one file that knows how testcontainers and the two Compose flavours name
 // things: v2 names containers <project>-<service>-1, v1.29 <project>_<service>_1.
 import { execFile } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { prepareTestcontainers, processIsGone } from '../containers/testcontainers.ts';
@@ -31,6 +32,10 @@ export interface StackOptions {
   /** Build the images that have a build section (the developer stack). */
   build?: boolean;
   startupTimeoutMs?: number;
+  /** Stops waiting when it rejects: a service seen failing, an interrupt. */
+  abort?: Promise<never>;
+  /** Runs before a failed start is removed, while its containers and logs still exist. */
+  onFailure?: (error: unknown) => Promise<void>;
 }
 
 export interface StartedStack extends AsyncDisposable {
@@ -55,10 +60,16 @@ export async function upStack(options: StackOptions): Promise<StartedStack> {
     .withDefaultWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(options.startupTimeoutMs ?? 180_000);
   if (options.build) environment = environment.withBuild();
+  const upping = environment.up();
+  upping.catch(() => undefined);
   let started: StartedDockerComposeEnvironment;
   try {
-    started = await environment.up();
+    started = await (options.abort ? Promise.race([upping, options.abort]) : upping);
   } catch (error) {
+    await options.onFailure?.(error).catch(() => undefined);
+    await removeProject(options.projectName).catch(() => undefined);
+    // An abandoned `up` may still be creating containers: let it fail, then sweep again.
+    await Promise.race([upping.catch(() => undefined), delay(30_000)]);
     await removeProject(options.projectName).catch(() => undefined);
     throw error;
   }

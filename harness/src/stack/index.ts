@@ -10,3 +10,11 @@ export {
   type StartedStack,
 } from './compose.ts';
 export { startRehearsal, type RehearsalOptions, type StartedRehearsal } from './rehearsal.ts';
+export { diagnoseStart, logTail, projectContainers, type ServiceContainer } from './inspect.ts';
+export {
+  ServiceFailed,
+  startupSeconds,
+  watchStack,
+  type ServiceTimeline,
+  type StackWatcher,
+} from './watch.ts';

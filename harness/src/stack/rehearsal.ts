@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from '../local-stack/index.ts';
 import { upStack, type StartedStack } from './compose.ts';
+import { diagnoseStart } from './inspect.ts';
+import { watchStack, type StackWatcher } from './watch.ts';
 
 const run = promisify(execFile);
 
@@ -15,10 +17,17 @@ export interface RehearsalOptions {
   projectName: string;
   /** More variables for the compose file (rate limits, ...). */
   env?: Record<string, string>;
+  /** Stop starting when this rejects (an interrupt); everything started is removed. */
+  abort?: Promise<never>;
+  startupTimeoutMs?: number;
+  /** Runs when the start fails, while the containers (and their logs) still exist. */
+  onStartFailure?: () => Promise<void>;
 }
 
 export interface StartedRehearsal extends AsyncDisposable {
   stack: StartedStack;
+  /** Start-up timeline of every service; keeps counting restarts until down(). */
+  watcher: StackWatcher;
   /** https://localhost:<port>: what a browser opens. */
   baseUrl: string;
   /** http://localhost:<port>: redirects to baseUrl. */
@@ -28,6 +37,8 @@ export interface StartedRehearsal extends AsyncDisposable {
   /** fetch that trusts that CA. */
   fetch: typeof undiciFetch;
   down: () => Promise<void>;
+  /** Leaves the stack running (sim --keep) and forgets it: `npm run down` removes it later. */
+  detach: () => Promise<void>;
 }
 
 const secret = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -59,6 +70,10 @@ async function writeSecrets(): Promise<{ file: string; remove: () => Promise<voi
 export async function startRehearsal(options: RehearsalOptions): Promise<StartedRehearsal> {
   const [httpsPort, httpPort] = [await freePort(), await freePort()];
   const secrets = await writeSecrets();
+  const watcher = await watchStack(options.projectName);
+  const abort = options.abort ? Promise.race([watcher.failed, options.abort]) : watcher.failed;
+  abort.catch(() => undefined);
+  let failure: unknown;
   let stack: StartedStack;
   try {
     stack = await upStack({
@@ -73,12 +88,21 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
         REHEARSAL_SECRETS: secrets.file,
         ...options.env,
       },
+      abort,
+      ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+      onFailure: async (error) => {
+        failure = (await diagnoseStart(options.projectName, error)) ?? error;
+        await options.onStartFailure?.();
+      },
     });
+    watcher.markUp();
   } catch (error) {
+    watcher.stop();
     await secrets.remove();
-    throw error;
+    throw failure ?? error;
   }
   const down = async () => {
+    watcher.stop();
     try {
       await stack.down();
     } finally {
@@ -96,11 +120,16 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
     const trusted: typeof undiciFetch = (input, init) => undiciFetch(input, { ...init, dispatcher });
     return {
       stack,
+      watcher,
       baseUrl: `https://localhost:${httpsPort}`,
       httpUrl: `http://localhost:${httpPort}`,
       caCertificate,
       fetch: trusted,
       down,
+      detach: async () => {
+        watcher.stop();
+        await secrets.remove();
+      },
       [Symbol.asyncDispose]: down,
     };
   } catch (error) {

@@ -1,0 +1,2 @@
+export { saveLogs } from './logs.ts';
+export { parseSize, sampleStats, type ServiceUsage, type StatsSampler } from './stats.ts';

@@ -1,0 +1,252 @@
+// What `npm run doctor` checks, each as one finding with what to do about it.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseEnv, promisify } from 'node:util';
+import { baseImages, overridesFile } from '../images/overrides.ts';
+import { repoRoot } from '../paths.ts';
+import { composeVersion } from '../stack/index.ts';
+
+const run = promisify(execFile);
+
+export interface Finding {
+  check: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+  /** What to do; set for warn and fail. */
+  fix?: string;
+}
+
+const ok = (check: string, detail: string): Finding => ({ check, status: 'ok', detail });
+const problem = (status: 'warn' | 'fail', check: string, detail: string, fix: string): Finding => ({
+  check,
+  status,
+  detail,
+  fix,
+});
+
+export function checkNode(version = process.versions.node): Finding {
+  const major = Number(version.split('.')[0]);
+  return major === 24
+    ? ok('node', `Node ${version}`)
+    : problem(
+        'fail',
+        'node',
+        `Node ${version}; this repository needs Node 24`,
+        'install Node 24 (npm run provision does it on Debian/Ubuntu, or use nvm install 24)',
+      );
+}
+
+const dockerFix = {
+  linux: {
+    install: 'install Docker Engine (npm run provision does it on Debian/Ubuntu)',
+    start:
+      'start the daemon: sudo systemctl start docker (without systemd: sudo dockerd &; npm run provision starts it)',
+  },
+  darwin: {
+    install: 'install Docker Desktop, OrbStack or colima (brew install colima docker docker-compose)',
+    start: 'start Docker Desktop (open -a Docker) or colima start',
+  },
+  win32: {
+    install: 'install Docker Desktop with the WSL 2 backend',
+    start: 'start Docker Desktop, then run this from the WSL shell',
+  },
+} satisfies Record<string, { install: string; start: string }>;
+
+export async function checkDocker(
+  platform = process.platform,
+): Promise<{ finding: Finding; rootDir?: string }> {
+  const fix = platform === 'darwin' || platform === 'win32' ? dockerFix[platform] : dockerFix.linux;
+  try {
+    const { stdout } = await run('docker', ['info', '--format', '{{.ServerVersion}}|{{.DockerRootDir}}'], {
+      timeout: 15_000,
+    });
+    const [version = '', rootDir] = stdout.trim().split('|');
+    return { finding: ok('docker', `Docker Engine ${version} answers`), ...(rootDir ? { rootDir } : {}) };
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return {
+      finding: missing
+        ? problem('fail', 'docker', 'the docker command is not installed', fix.install)
+        : problem('fail', 'docker', 'the Docker daemon does not answer', fix.start),
+    };
+  }
+}
+
+export async function checkCompose(): Promise<Finding> {
+  try {
+    const { version, major } = await composeVersion();
+    return major >= 2 || version.startsWith('1.29')
+      ? ok(
+          'compose',
+          `Docker Compose ${version} (${major >= 2 ? 'v2' : 'v1.29 behind the compose plugin shim'})`,
+        )
+      : problem(
+          'fail',
+          'compose',
+          `Docker Compose ${version} is too old`,
+          'install Compose v2 or 1.29 (npm run provision)',
+        );
+  } catch {
+    return problem(
+      'fail',
+      'compose',
+      '`docker compose` does not run',
+      'install the Compose plugin (npm run provision installs it)',
+    );
+  }
+}
+
+export async function checkDisk(dir: string): Promise<Finding> {
+  try {
+    const stats = await statfs(dir);
+    const free = (stats.bavail * stats.bsize) / 1024 ** 3;
+    const detail = `${free.toFixed(1)} GiB free for images under ${dir}`;
+    if (free < 2)
+      return problem('fail', 'disk', detail, 'free space: docker system prune removes unused images');
+    if (free < 8)
+      return problem('warn', 'disk', detail, 'builds need a few GiB; docker system prune frees some');
+    return ok('disk', detail);
+  } catch {
+    return ok('disk', `cannot see ${dir} from here (a remote daemon); not checked`);
+  }
+}
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => {
+      resolve(false);
+    });
+    server.listen(port, '127.0.0.1', () =>
+      server.close(() => {
+        resolve(true);
+      }),
+    );
+  });
+
+/** The developer stack's published ports; the rehearsal picks free ones itself. */
+export async function checkPorts(env: NodeJS.ProcessEnv = process.env): Promise<Finding> {
+  const wanted = {
+    APP_PORT: Number(env.APP_PORT ?? 8080),
+    POSTGRES_PORT: Number(env.POSTGRES_PORT ?? 5432),
+    REDIS_PORT: Number(env.REDIS_PORT ?? 6379),
+  };
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(wanted))
+    if (!(await portFree(port))) busy.push(`${name}=${port}`);
+  return busy.length
+    ? problem(
+        'warn',
+        'ports',
+        `in use: ${busy.join(', ')} (the developer stack needs them; sim does not)`,
+        'stop what holds them, or set those variables to other ports in .env',
+      )
+    : ok('ports', `free: ${Object.values(wanted).join(', ')} (the rehearsal picks its own)`);
+}
+
+const imageExists = (reference: string) =>
+  run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]).then(
+    () => true,
+    () => false,
+  );
+
+/** Base images: present locally, or pullable from a registry; otherwise build the offline ones. */
+export async function checkBaseImages(): Promise<Finding> {
+  const images = Object.values(baseImages());
+  const missing: string[] = [];
+  for (const image of images) if (!(await imageExists(image))) missing.push(image);
+  if (!missing.length) {
+    const source = existsSync(overridesFile) ? 'offline stand-ins from .images.env' : 'pulled';
+    return ok('base images', `${images.length} present (${source})`);
+  }
+  const pulled = await run('docker', ['pull', '--quiet', missing[0] as string], { timeout: 30_000 }).then(
+    () => true,
+    () => false,
+  );
+  return pulled
+    ? problem(
+        'warn',
+        'base images',
+        `missing ${missing.join(', ')}; a registry answers, so builds will pull them`,
+        'nothing; or docker pull them now',
+      )
+    : problem(
+        'fail',
+        'base images',
+        `missing ${missing.join(', ')} and no image registry answers`,
+        'build the offline base images: bash scripts/base-images.sh (npm run provision runs it); it writes .images.env',
+      );
+}
+
+/** .env, .images.env and REHEARSAL_SECRETS: readable KEY=VALUE lines, the secrets complete. */
+export function checkEnvFiles(env: NodeJS.ProcessEnv = process.env): Finding[] {
+  const findings: Finding[] = [];
+  const files = [
+    join(repoRoot, '.env'),
+    overridesFile,
+    ...(env.REHEARSAL_SECRETS ? [env.REHEARSAL_SECRETS] : []),
+  ];
+  for (const file of files) {
+    if (!existsSync(file)) {
+      if (file === env.REHEARSAL_SECRETS)
+        findings.push(
+          problem(
+            'fail',
+            'env file',
+            `REHEARSAL_SECRETS=${file} does not exist`,
+            'point it at a file like deploy/rehearsal.secrets.example, or unset it',
+          ),
+        );
+      continue;
+    }
+    const text = readFileSync(file, 'utf8');
+    const bad = text
+      .split('\n')
+      .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+      .filter(
+        ({ line }) => line && !line.startsWith('#') && !/^(export\s+)?[A-Za-z_][A-Za-z0-9_]*=/.test(line),
+      );
+    if (bad.length) {
+      findings.push(
+        problem(
+          'fail',
+          'env file',
+          `${file}: line ${bad.map((b) => b.number).join(', ')} is not NAME=value`,
+          'fix or comment out those lines',
+        ),
+      );
+      continue;
+    }
+    if (file === env.REHEARSAL_SECRETS) {
+      const values = parseEnv(text);
+      const missing = ['POSTGRES_PASSWORD', 'DATABASE_URL', 'AUTH_SECRET'].filter((name) => !values[name]);
+      if (missing.length) {
+        findings.push(
+          problem(
+            'fail',
+            'env file',
+            `${file} lacks ${missing.join(', ')}`,
+            'add them; see deploy/rehearsal.secrets.example',
+          ),
+        );
+        continue;
+      }
+      if ((values.AUTH_SECRET ?? '').length < 32) {
+        findings.push(
+          problem(
+            'fail',
+            'env file',
+            `${file}: AUTH_SECRET is shorter than 32 characters`,
+            'use openssl rand -base64 48',
+          ),
+        );
+        continue;
+      }
+    }
+    findings.push(ok('env file', `${file} is valid`));
+  }
+  return findings;
+}

@@ -1,0 +1,5 @@
+export { renderJunit } from './junit.ts';
+export { renderMarkdown } from './markdown.ts';
+export { renderSummary } from './summary.ts';
+export { writeReport } from './write.ts';
+export type * from './types.ts';

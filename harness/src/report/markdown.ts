@@ -1,0 +1,107 @@
+import { mark, markdownTable, measured, megabytes, seconds } from './format.ts';
+import type { SimReport } from './types.ts';
+
+const headline: Record<SimReport['verdict'], string> = {
+  pass: 'Gate passed',
+  fail: 'Gate FAILED',
+  error: 'Could not run',
+};
+
+/** report.md: what a reviewer reads (and what lands in GITHUB_STEP_SUMMARY). */
+export function renderMarkdown(report: SimReport): string {
+  const out: string[] = [
+    `# Rehearsal ${report.runId}: ${headline[report.verdict]}`,
+    '',
+    `Commit \`${report.git.sha.slice(0, 12)}\`${report.git.dirty ? ' (with uncommitted changes)' : ''} on ${report.git.branch || 'a detached HEAD'}, ` +
+      `${report.startedAt}, ${seconds(report.durationMs)}. Config hash \`${report.configHash.slice(0, 19)}\`.`,
+    '',
+  ];
+  if (report.error) {
+    out.push(
+      '## What went wrong',
+      '',
+      `**${report.error.step}**${report.error.service ? ` (service \`${report.error.service}\`)` : ''}: ${report.error.message}`,
+      '',
+      `Try: ${report.error.hint}`,
+      '',
+    );
+    if (report.error.logTail.length) out.push('```', ...report.error.logTail, '```', '');
+  }
+  if (report.thresholds.length) {
+    out.push(
+      '## Thresholds',
+      '',
+      markdownTable(
+        ['Metric', 'Threshold', 'Measured', 'Verdict'],
+        report.thresholds.map((t) => [t.metric, t.expression, measured(t), mark(t.ok)]),
+      ),
+      '',
+    );
+  }
+  if (report.scenarios.length) {
+    out.push(
+      '## Scenarios',
+      '',
+      markdownTable(
+        ['Scenario', 'Steps', 'Time', 'Result'],
+        report.scenarios.map((s) => [
+          s.name,
+          String(s.steps.length),
+          seconds(s.durationMs),
+          s.skipped ? `skipped: ${s.skipped}` : s.ok ? 'pass' : `FAIL: ${s.error ?? ''}`,
+        ]),
+      ),
+      '',
+    );
+  }
+  if (report.services.length) {
+    out.push(
+      '## Services',
+      '',
+      markdownTable(
+        ['Service', 'Start-up', 'Restarts', 'OOM kills', 'CPU avg / peak', 'Memory peak / limit'],
+        report.services.map((s) => [
+          s.service,
+          s.startupSeconds === undefined ? '–' : `${s.startupSeconds} s`,
+          String(s.restarts),
+          String(s.oomKills),
+          s.cpuAvgPercent === undefined ? '–' : `${s.cpuAvgPercent}% / ${s.cpuPeakPercent}%`,
+          `${megabytes(s.memoryPeakBytes)} / ${megabytes(s.memoryLimitBytes)}`,
+        ]),
+      ),
+      '',
+    );
+  }
+  out.push(
+    '## Phases',
+    '',
+    markdownTable(
+      ['Phase', 'Status', 'Time', 'Share'],
+      report.phases.map((p) => [
+        p.name,
+        p.detail ? `${p.status}: ${p.detail}` : p.status,
+        seconds(p.durationMs),
+        `${Math.round((p.durationMs / Math.max(report.durationMs, 1)) * 100)}%`,
+      ]),
+    ),
+    '',
+  );
+  const images = Object.entries(report.images);
+  if (images.length) {
+    out.push(
+      '## Images',
+      '',
+      markdownTable(
+        ['Image', 'Reference', 'Digest (image id)', 'Built this run'],
+        images.map(([name, image]) => [
+          name,
+          image.reference,
+          image.id,
+          image.built ? seconds(image.buildMs) : 'no (cached)',
+        ]),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,69 @@
+// What a report is bound to: the commit, the images, the stack's settings.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../paths.ts';
+import type { ImageRecord } from '../report/index.ts';
+
+const run = promisify(execFile);
+
+export async function gitInfo(): Promise<{ sha: string; branch: string; dirty: boolean }> {
+  const git = async (...args: string[]) =>
+    (await run('git', args, { cwd: repoRoot }).catch(() => ({ stdout: '' }))).stdout.trim();
+  const [sha, branch, status] = await Promise.all([
+    git('rev-parse', 'HEAD'),
+    git('rev-parse', '--abbrev-ref', 'HEAD'),
+    git('status', '--porcelain', '--untracked-files=no'),
+  ]);
+  return { sha: sha || 'unknown', branch: branch === 'HEAD' ? '' : branch, dirty: status.length > 0 };
+}
+
+/** The variables a compose file reads (`${NAME}` / `${NAME:-default}`). */
+export async function composeVariables(file: string): Promise<string[]> {
+  const text = await readFile(join(repoRoot, file), 'utf8');
+  return [...new Set([...text.matchAll(/\$\{([A-Z0-9_]+)/g)].map((match) => match[1] as string))].sort();
+}
+
+/**
+ * The settings that decide how the stack behaves, without secrets: every
+ * variable the compose file reads that is set, plus what the run sets itself.
+ */
+export async function stackSettings(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  own: Record<string, string>,
+): Promise<Record<string, string>> {
+  const secret = /SECRET|PASSWORD|TOKEN|KEY/;
+  const settings: Record<string, string> = {};
+  for (const name of await composeVariables(file)) {
+    const value = own[name] ?? env[name];
+    if (value !== undefined && !secret.test(name)) settings[name] = value;
+  }
+  return settings;
+}
+
+export async function configHash(input: {
+  composeFile: string;
+  env: Record<string, string>;
+  images: Partial<Record<string, ImageRecord>>;
+  thresholds: string[];
+}): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(await readFile(join(repoRoot, input.composeFile)));
+  const ids = Object.fromEntries(Object.entries(input.images).map(([name, image]) => [name, image?.id]));
+  // Image references carry content hashes already; their ids bind the exact bytes.
+  // Ports and the secrets file differ per run by design; they do not change behaviour.
+  const {
+    BACKEND_IMAGE: _b,
+    FRONTEND_IMAGE: _f,
+    PROXY_IMAGE: _p,
+    HTTPS_PORT: _s,
+    HTTP_PORT: _h,
+    REHEARSAL_SECRETS: _r,
+    ...rest
+  } = input.env;
+  hash.update(JSON.stringify({ env: rest, images: ids, thresholds: input.thresholds }));
+  return `sha256:${hash.digest('hex')}`;
+}
