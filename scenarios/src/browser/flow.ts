@@ -99,6 +99,8 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
       await page.keyboard.press('Space');
       await page.getByRole('checkbox', { name: 'Complete “feed the cat”' }).waitFor();
       const edit = page.getByRole('button', { name: 'Edit “feed the cat”' });
+      // Editing waits while a status change is in flight (its version is about to change).
+      await until('the status changes are stored (Edit enabled)', () => edit.isEnabled());
       await edit.focus();
       await page.keyboard.press('Enter');
       await page.keyboard.type(' now');

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiRequest } from './client.ts';
+
+// The API as a client sees it, from backend/src/{auth,tasks,assistant}/routes.ts.
+
+export interface Task {
+  id: string;
+  title: string;
+  notes: string;
+  status: 'open' | 'done';
+  priority: 'low' | 'medium' | 'high';
+  dueDate: string | null;
+  completedAt: string | null;
+  version: number;
+}
+
+export interface TaskPage {
+  items: Task[];
+  nextCursor: string | null;
+}
+
+export interface Account {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface SignedIn {
+  user: { id: string; email: string };
+}
+
+/** A new account each time, so repeated runs against one stack never collide. */
+export function newAccount(): Account {
+  return {
+    email: `scenario-${randomUUID()}@example.com`,
+    password: 'correct horse battery staple',
+    name: 'Scenario User',
+  };
+}
+
+type Method = ApiRequest['method'];
+const request = <T>(
+  group: string,
+  method: Method,
+  path: string,
+  status: number,
+  extra: Pick<ApiRequest, 'body' | 'headers'> = {},
+): ApiRequest<T> => ({ group, method, path, status, ...extra });
+
+const query = (filters: Record<string, string>) => {
+  const search = new URLSearchParams(filters).toString();
+  return search ? `?${search}` : '';
+};
+
+export const api = {
+  signUp: (account: Account) =>
+    request<SignedIn>('auth', 'POST', '/api/auth/sign-up/email', 200, { body: account }),
+  signIn: (email: string, password: string) =>
+    request<SignedIn>('auth', 'POST', '/api/auth/sign-in/email', 200, { body: { email, password } }),
+  signOut: () => request<unknown>('auth', 'POST', '/api/auth/sign-out', 200, { body: {} }),
+
+  listTasks: (filters: Record<string, string> = {}) =>
+    request<TaskPage>('tasks:list', 'GET', `/api/tasks${query(filters)}`, 200),
+  /** Send an Idempotency-Key, as a client that retries should. */
+  createTask: (body: Record<string, unknown>, idempotencyKey: string = randomUUID()) =>
+    request<Task>('tasks:create', 'POST', '/api/tasks', 201, {
+      body,
+      headers: { 'idempotency-key': idempotencyKey },
+    }),
+  getTask: (id: string) => request<Task>('tasks:get', 'GET', `/api/tasks/${id}`, 200),
+  /** `changes` carries the version last read; the API answers 409 when it is stale. */
+  updateTask: (id: string, changes: Record<string, unknown>) =>
+    request<Task>('tasks:update', 'PATCH', `/api/tasks/${id}`, 200, { body: changes }),
+  completeTask: (id: string) => request<Task>('tasks:update', 'POST', `/api/tasks/${id}/complete`, 200),
+  deleteTask: (id: string) => request<null>('tasks:delete', 'DELETE', `/api/tasks/${id}`, 204),
+
+  /**
+   * One message to the assistant, as the AI SDK's chat hook sends it: the
+   * conversation id the client chose, the new message only, the user's time zone.
+   * The answer is the UI message stream, as text.
+   */
+  chat: (conversationId: string, text: string) =>
+    request<string>('chat', 'POST', '/api/chat', 200, {
+      body: {
+        id: conversationId,
+        message: { id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] },
+        timeZone: 'UTC',
+      },
+    }),
+};

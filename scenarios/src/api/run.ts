@@ -1,0 +1,75 @@
+import { idempotentCreate } from './idempotency.ts';
+import { invalidInputNamesField } from './invalid-input.ts';
+import { userJourney } from './journey.ts';
+import { otherUsersTaskNotFound, unauthenticatedRefused } from './refusals.ts';
+import type { HttpSample, ScenarioResult } from './results.ts';
+import { ScenarioRun, FailedStep, type ApiScenario, type ApiScenarioOptions } from './scenario.ts';
+import { signInLockout } from './sign-in-lockout.ts';
+
+// In this order. The lockout runs last: it spends sign-ins from this address,
+// which the per-address limit (RATE_LIMIT_AUTH_MAX) also counts.
+const scenarios: readonly ApiScenario[] = [
+  userJourney,
+  unauthenticatedRefused,
+  otherUsersTaskNotFound,
+  invalidInputNamesField,
+  idempotentCreate,
+  signInLockout,
+];
+
+export const apiScenarioNames: readonly string[] = scenarios.map((scenario) => scenario.name);
+
+/**
+ * Runs every API scenario, one after another, against `baseUrl`. Never throws:
+ * a failed step is recorded, ends its scenario, and the next scenario runs.
+ */
+export async function runApiScenarios(
+  options: ApiScenarioOptions,
+): Promise<{ scenarios: ScenarioResult[]; requests: HttpSample[] }> {
+  const requests: HttpSample[] = [];
+  const results: ScenarioResult[] = [];
+  const badUrl = invalidBaseUrl(options.baseUrl);
+  for (const scenario of scenarios) {
+    if (badUrl) {
+      results.push({ name: scenario.name, ok: false, durationMs: 0, steps: [], error: badUrl });
+      continue;
+    }
+    results.push(await runScenario(scenario, options, requests));
+  }
+  return { scenarios: results, requests };
+}
+
+async function runScenario(
+  scenario: ApiScenario,
+  options: ApiScenarioOptions,
+  requests: HttpSample[],
+): Promise<ScenarioResult> {
+  const run = new ScenarioRun(scenario.name, options, requests);
+  const started = performance.now();
+  let error: string | undefined;
+  try {
+    await scenario.run(run);
+  } catch (thrown) {
+    error =
+      thrown instanceof FailedStep
+        ? `${thrown.step}: ${thrown.message}`
+        : `between steps: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+  }
+  return {
+    name: scenario.name,
+    ok: error === undefined && run.steps.every((step) => step.ok),
+    durationMs: Math.round(performance.now() - started),
+    steps: run.steps,
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+function invalidBaseUrl(baseUrl: string): string | undefined {
+  try {
+    const { protocol } = new URL(baseUrl);
+    if (protocol === 'http:' || protocol === 'https:') return undefined;
+  } catch {
+    // reported below
+  }
+  return `base URL: "${baseUrl}" is not an http(s) URL such as http://localhost:8080`;
+}
