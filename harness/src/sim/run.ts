@@ -168,6 +168,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
         metrics,
         artefactsDir: dir,
         browser: options.browser,
+        signInFailuresMax: Number(options.env.RATE_LIMIT_SIGNIN_FAILURES_MAX ?? 5),
         onProgress: output,
       });
       const failed = scenarios.filter((s) => !s.ok).length;

@@ -20,6 +20,8 @@ export interface ScenarioRunOptions {
   /** off: API scenarios only; auto: the browser flow too when Chromium is installed. */
   browser: 'auto' | 'off';
   onProgress: (line: string) => void;
+  /** The stack's RATE_LIMIT_SIGNIN_FAILURES_MAX: the lockout scenario expects the account locked after it. */
+  signInFailuresMax: number;
 }
 
 async function browserScenario(options: ScenarioRunOptions): Promise<ScenarioRecord> {
@@ -93,6 +95,7 @@ export async function runScenarios(options: ScenarioRunOptions): Promise<Scenari
   const api = await runApiScenarios({
     baseUrl: options.baseUrl,
     fetch: options.fetch,
+    signInFailuresMax: options.signInFailuresMax,
     onStep: (scenario, step) => {
       options.onProgress(`${scenario}: ${step}`);
     },
