@@ -1,0 +1,66 @@
+// Drives the harness's command line from outside, as a user or CI does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../src/index.ts';
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Resolves with the first line (stdout or stderr) that matches. */
+  waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>;
+  done: Promise<CliResult>;
+}
+
+export function startCli(args: string[], env: Record<string, string> = {}): CliRun {
+  const child = spawn(process.execPath, [join(repoRoot, 'harness/src/cli/main.ts'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const watchers: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  const scan = () => {
+    for (const watcher of [...watchers]) {
+      const match = `${stdout}\n${stderr}`.match(watcher.pattern);
+      if (match) {
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve(match);
+      }
+    }
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    scan();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    scan();
+  });
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    done,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        watchers.push({ pattern, resolve });
+        scan();
+        void done.then(() => {
+          reject(new Error(`the command ended before printing ${String(pattern)}:\n${stdout}\n${stderr}`));
+        });
+      }),
+  };
+}
+
+export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  startCli(args, env).done;

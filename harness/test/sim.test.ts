@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAppImages, projectLeftovers } from '../src/index.ts';
+import type { SimReport } from '../src/report/index.ts';
+import { runCli, startCli } from './cli.ts';
+
+// Black-box: `npm run sim` as a user runs it, judged by exit code, output, report and Docker.
+describe('npm run sim', () => {
+  let reportsDir: string;
+
+  beforeAll(async () => {
+    reportsDir = await mkdtemp(join(tmpdir(), 'sim-reports-'));
+    // Warm images, so concurrent runs below do not both build them.
+    await buildAppImages();
+  });
+  afterAll(async () => {
+    await rm(reportsDir, { recursive: true, force: true });
+  });
+
+  const sim = (...args: string[]) => ['sim', '--reports-dir', reportsDir, ...args];
+  const projectOf = (report: SimReport) => report.stack?.projectName ?? '';
+
+  it('passes two runs at once, each with its own stack, report and clean teardown', async () => {
+    const [withBrowser, apiOnly] = await Promise.all([
+      runCli(sim('--json')),
+      runCli(sim('--json', '--no-browser')),
+    ]);
+    for (const run of [withBrowser, apiOnly]) expect(run.code, run.stderr).toBe(0);
+    const reports = [withBrowser, apiOnly].map((run) => JSON.parse(run.stdout) as SimReport);
+    const [first, second] = reports as [SimReport, SimReport];
+    expect(first.runId).not.toBe(second.runId);
+    expect(projectOf(first)).not.toBe(projectOf(second));
+    for (const report of reports) {
+      expect(report.verdict).toBe('pass');
+      expect(report.git.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect(report.configHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      for (const image of ['backend', 'frontend', 'proxy'] as const) {
+        expect(report.images[image]?.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+      }
+      expect(report.thresholds.length).toBeGreaterThanOrEqual(6);
+      expect(report.thresholds.every((t) => t.ok && t.measured !== null)).toBe(true);
+      expect(report.services.map((s) => s.service)).toEqual(
+        expect.arrayContaining([
+          'backend-1',
+          'backend-2',
+          'frontend',
+          'migrate',
+          'postgres',
+          'proxy',
+          'redis',
+        ]),
+      );
+      expect(
+        report.services.filter((s) => s.service !== 'migrate').every((s) => (s.memoryPeakBytes ?? 0) > 0),
+      ).toBe(true);
+      expect(report.phases.map((p) => p.name)).toEqual([
+        'doctor',
+        'images',
+        'rehearsal up',
+        'scenarios',
+        'load',
+        'collect',
+        'teardown',
+      ]);
+      expect(await projectLeftovers(projectOf(report))).toEqual([]);
+      const markdown = await readFile(report.artefacts.markdown, 'utf8');
+      expect(markdown).toContain('Gate passed');
+      expect(await readFile(report.artefacts.junit, 'utf8')).toMatch(/<testsuites[^>]*>[\s\S]*<testcase/);
+      expect(await readFile(join(report.artefacts.dir, 'logs', 'backend-1.log'), 'utf8')).toContain('"msg"');
+    }
+    const api = (report: SimReport) => report.scenarios.filter((s) => s.kind === 'api');
+    expect(api(first).length).toBeGreaterThanOrEqual(6);
+    expect(first.scenarios.find((s) => s.kind === 'browser')).toMatchObject({ ok: true });
+    expect(first.scenarios.find((s) => s.kind === 'browser')?.skipped).toBeUndefined();
+    expect(second.scenarios.find((s) => s.kind === 'browser')?.skipped).toMatch(/--no-browser/);
+  });
+
+  it('fails the gate (exit 1) naming the failed step and the breached thresholds', async () => {
+    // Brute-force protection switched off: the lockout scenario must catch it.
+    const run = await runCli(sim('--no-browser', '--threshold', 'http_req_duration=p(95)<1'), {
+      RATE_LIMIT_SIGNIN_FAILURES_MAX: '1000',
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/FAIL repeated bad sign-ins are rate-limited: [^\n]*429/);
+    expect(run.stdout).toMatch(/breached: scenarios_failed count==0 \(measured 1\)/);
+    expect(run.stdout).toMatch(/breached: http_req_duration p\(95\)<1 \(measured [\d.]+ ms\)/);
+    expect(run.stdout).toContain('GATE FAILED');
+    const project = /starting (todo-sim-\S+)/.exec(run.stdout)?.[1] ?? '';
+    expect(await projectLeftovers(project)).toEqual([]);
+  });
+
+  it('cannot run (exit 2) when a service never becomes healthy, naming it with its last log lines', async () => {
+    const run = await runCli(sim('--no-browser'), { RATE_LIMIT_API_MAX: 'lots' });
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout).toMatch(/could not run: rehearsal up — service backend-[12]: keeps exiting/);
+    expect(run.stdout).toContain('RATE_LIMIT_API_MAX: must be a number');
+    expect(run.stdout).toContain('COULD NOT RUN');
+    const project = /starting (todo-sim-\S+)/.exec(run.stdout)?.[1] ?? '';
+    expect(project).not.toBe('');
+    expect(await projectLeftovers(project)).toEqual([]);
+  });
+
+  it('leaves no container, network or volume when interrupted while the stack starts', async () => {
+    const run = startCli(sim('--no-browser'));
+    const [, project = ''] = await run.waitFor(/starting (todo-sim-\S+)/);
+    await run.waitFor(/❯ rehearsal up|\[STARTED\] rehearsal up|rehearsal up/);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stdout).toMatch(/interrupted by SIGINT/);
+    expect(await projectLeftovers(project)).toEqual([]);
+  });
+
+  it('refuses a bad threshold in one line before starting anything', async () => {
+    const run = await runCli(sim('--threshold', 'http_req_duration=p95<300'));
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'threshold http_req_duration=p95<300: expected AGGREGATION OPERATOR NUMBER, e.g. p(95)<300, avg<200, rate<0.01, count==0',
+    );
+  });
+});
