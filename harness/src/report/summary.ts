@@ -14,7 +14,7 @@ export function renderSummary(report: SimReport): string {
     );
   }
   const failed = report.scenarios.filter((s) => !s.ok && !s.skipped);
-  const passed = report.scenarios.filter((s) => s.ok).length;
+  const passed = report.scenarios.filter((s) => s.ok && !s.skipped).length;
   if (report.scenarios.length) {
     lines.push(
       `scenarios: ${passed} passed, ${failed.length} failed, ${report.scenarios.length - passed - failed.length} skipped`,

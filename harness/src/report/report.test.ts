@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { renderJunit, renderMarkdown, renderSummary, type SimReport } from './index.ts';
+
+const report = (overrides: Partial<SimReport> = {}): SimReport => ({
+  schemaVersion: 1,
+  runId: 'run-1',
+  startedAt: '2026-11-23T00:00:00.000Z',
+  finishedAt: '2026-11-23T00:01:00.000Z',
+  durationMs: 60_000,
+  verdict: 'fail',
+  exitCode: 1,
+  git: { sha: 'a'.repeat(40), branch: 'main', dirty: false },
+  images: {},
+  configHash: `sha256:${'b'.repeat(64)}`,
+  config: { composeFile: 'docker-compose.prod.yml', env: {}, thresholds: [] },
+  thresholds: [
+    { metric: 'http_req_duration', expression: 'p(95)<1', measured: 42.5, unit: 'ms', ok: false },
+    { metric: 'checks', expression: 'rate==1', measured: 1, unit: 'share', ok: true },
+  ],
+  scenarios: [
+    {
+      name: 'sign-in <lockout> & co',
+      kind: 'api',
+      ok: false,
+      durationMs: 1200,
+      steps: [
+        { name: 'sign up', ok: true, durationMs: 200 },
+        { name: 'wrong passwords', ok: false, durationMs: 1000, error: 'expected 429, got "401"' },
+      ],
+      error: 'wrong passwords: expected 429, got "401"',
+    },
+    { name: 'browser flow', kind: 'browser', ok: true, skipped: 'turned off', durationMs: 0, steps: [] },
+  ],
+  services: [],
+  phases: [{ name: 'scenarios', status: 'passed', durationMs: 30_000 }],
+  load: null,
+  artefacts: { dir: 'r', json: 'r/report.json', markdown: 'r/report.md', junit: 'r/junit.xml' },
+  ...overrides,
+});
+
+describe('the report for people and for CI', () => {
+  it('summary names the failed step and each breached threshold with its measured value', () => {
+    const summary = renderSummary(report());
+    expect(summary).toContain('scenarios: 0 passed, 1 failed, 1 skipped');
+    expect(summary).toContain('FAIL sign-in <lockout> & co: wrong passwords: expected 429, got "401"');
+    expect(summary).toContain('breached: http_req_duration p(95)<1 (measured 42.5 ms)');
+    expect(summary).toContain('GATE FAILED in 60.0 s — report: r/report.md');
+  });
+
+  it('JUnit has a failing case per failed step and threshold, escaped, and skips', () => {
+    const xml = renderJunit(report());
+    expect(xml).toContain(
+      '<testsuite name="scenario: sign-in &lt;lockout&gt; &amp; co" tests="2" failures="1"',
+    );
+    expect(xml).toContain(
+      'name="wrong passwords" time="1.000"><failure message="expected 429, got &quot;401&quot;"/>',
+    );
+    expect(xml).toContain('<skipped message="turned off"/>');
+    expect(xml).toContain(
+      'name="http_req_duration p(95)&lt;1" time="0.000"><failure message="measured 42.5"/>',
+    );
+  });
+
+  it('a run that could not finish says where, on which service, and what to try', () => {
+    const failed = report({
+      verdict: 'error',
+      exitCode: 2,
+      thresholds: [],
+      scenarios: [],
+      error: {
+        step: 'rehearsal up',
+        service: 'backend-1',
+        message: 'keeps exiting',
+        hint: 'fix what its last log lines say',
+        logTail: ['config: RATE_LIMIT_API_MAX: must be a number'],
+      },
+    });
+    expect(renderSummary(failed)).toContain(
+      'could not run: rehearsal up — service backend-1: keeps exiting\n  try: fix what its last log lines say\n  last log lines:\n    config: RATE_LIMIT_API_MAX: must be a number',
+    );
+    const markdown = renderMarkdown(failed);
+    expect(markdown).toContain('# Rehearsal run-1: Could not run');
+    expect(markdown).toContain('**rehearsal up** (service `backend-1`): keeps exiting');
+    expect(renderJunit(failed)).toContain('<testsuite name="run" tests="1" failures="1"');
+  });
+});
