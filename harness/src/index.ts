@@ -5,8 +5,8 @@ export {
   overridesFile,
   usingOfflineImages,
   type BaseImages,
-} from './images/overrides.ts';
-export { ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from './containers/testcontainers.ts';
+} from './images/index.ts';
+export { ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from './containers/index.ts';
 export { repoRoot } from './paths.ts';
 export {
   freePort,
@@ -14,7 +14,7 @@ export {
   type LocalStackOptions,
   type StartedLocalStack,
 } from './local-stack/index.ts';
-export { buildAppImages, buildImage, imageTag, type AppImage, type BuiltImage } from './images/build.ts';
+export { buildAppImages, buildImage, imageTag, type AppImage, type BuiltImage } from './images/index.ts';
 export {
   composeVersion,
   projectLeftovers,

@@ -3,20 +3,21 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Compose projects that have containers (running or not), oldest container first. */
+/**
+ * Compose projects that have containers, networks or volumes left, those with
+ * containers ordered by their oldest container's creation.
+ */
 export async function listProjects(): Promise<string[]> {
-  const { stdout } = await run('docker', [
-    'ps',
-    '-a',
-    '--filter',
-    'label=com.docker.compose.project',
-    '--format',
-    '{{.CreatedAt}}\t{{.Label "com.docker.compose.project"}}',
-  ]);
-  const rows = stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split('\t') as [string, string]);
+  const label = '{{.Label "com.docker.compose.project"}}';
+  const filter = ['--filter', 'label=com.docker.compose.project'];
+  const lines = async (...args: string[]) => (await run('docker', args)).stdout.split('\n').filter(Boolean);
+  const rows = (await lines('ps', '-a', ...filter, '--format', `{{.CreatedAt}}\t${label}`)).map(
+    (line) => line.split('\t') as [string, string],
+  );
   rows.sort((a, b) => a[0].localeCompare(b[0]));
-  return [...new Set(rows.map((row) => row[1]))];
+  const others = [
+    ...(await lines('network', 'ls', ...filter, '--format', label)),
+    ...(await lines('volume', 'ls', ...filter, '--format', label)),
+  ];
+  return [...new Set([...rows.map((row) => row[1]), ...others])];
 }

@@ -5,9 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { baseImages } from '../images/overrides.ts';
+import { baseImages } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
-import { rehearsalDefaults, buildImagesPhase } from '../sim/index.ts';
+import { buildImagesPhase, listenForInterrupts, rehearsalDefaults, startFailure } from '../sim/index.ts';
 import {
   projectContainers,
   removeOrphanStacks,
@@ -59,9 +59,12 @@ async function waitHealthy(projectName: string, timeoutMs: number): Promise<Serv
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const containers = await projectContainers(projectName);
-    const waiting = containers.filter((c) => c.state === 'running' && c.health === 'starting');
+    const waiting = containers.filter(
+      (c) => c.state === 'created' || (c.state === 'running' && c.health === 'starting'),
+    );
     const broken = containers.filter(
-      (c) => c.health === 'unhealthy' || (c.state === 'exited' && c.exitCode !== 0),
+      (c) =>
+        c.health === 'unhealthy' || c.state === 'restarting' || (c.state === 'exited' && c.exitCode !== 0),
     );
     if (broken.length)
       throw new UsageError(
@@ -94,6 +97,11 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
   const images = await buildImagesPhase((line) => process.stdout.write(`${line}\n`));
   const projectName = `todo-kept-${Math.random().toString(36).slice(2, 8)}`;
   process.stdout.write(`starting ${projectName}\n`);
+  const interrupts = listenForInterrupts({
+    progress: process.stdout,
+    step: () => 'rehearsal up',
+    force: () => removeProject(projectName),
+  });
   const rehearsal = await startRehearsal({
     images: {
       backend: images.backend?.reference ?? '',
@@ -102,7 +110,12 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
     },
     projectName,
     env: rehearsalDefaults(env),
-  });
+    abort: interrupts.interrupted,
+  })
+    .catch((error: unknown) => {
+      throw startFailure(error);
+    })
+    .finally(interrupts.dispose);
   await rehearsal.detach();
   const ca = join(tmpdir(), `${projectName}-ca.crt`);
   await writeFile(ca, rehearsal.caCertificate);
@@ -138,8 +151,17 @@ export async function downCommand(args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 export async function statusCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  parseArgs({ args, options: {}, strict: true });
-  const projects = (await listProjects()).filter((p) => p === devProjectName(env) || p.startsWith('todo-'));
+  const { values } = parseArgs({
+    args,
+    options: { dev: { type: 'boolean' }, rehearsal: { type: 'boolean' } },
+    strict: true,
+  });
+  const all = !values.dev && !values.rehearsal;
+  const projects = (await listProjects()).filter(
+    (p) =>
+      ((all || values.dev) && p === devProjectName(env)) ||
+      ((all || values.rehearsal) && p.startsWith('todo-')),
+  );
   if (!projects.length) process.stdout.write('nothing running (npm run up -- --dev, or npm run sim)\n');
   for (const project of projects) {
     const kind =

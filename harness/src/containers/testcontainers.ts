@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import { usingOfflineImages } from '../images/overrides.ts';
+import { usingOfflineImages } from '../images/index.ts';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@
 // npm run vercel:output -- --backend-url https://api.example.com [--image todo-frontend:<tag>] [--out .vercel/output]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildImage } from '../images/build.ts';
+import { buildImage } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 import { writeVercelOutput } from './vercel-output.ts';
 

@@ -5,7 +5,7 @@ import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseEnv, promisify } from 'node:util';
-import { baseImages, overridesFile } from '../images/overrides.ts';
+import { baseImages, overridesFile } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 import { composeVersion } from '../stack/index.ts';
 

@@ -58,9 +58,20 @@ describe('measuring and judging', () => {
     expect(result.ok).toBe(false);
   });
 
-  it('fails a threshold whose metric was never measured', () => {
-    const result = judge(new Metrics(), resolveThresholds({ flags: ['http_req_failed=rate<0.01'] }));
+  it('fails a threshold whose metric was never measured, counters and tagged ones too', () => {
+    const metrics = new Metrics();
+    metrics.count('service_restarts', 0, { service: 'backend-1' });
+    const result = judge(
+      metrics,
+      resolveThresholds({
+        flags: ['http_req_failed=rate<0.01', 'service_restarts{service:backend}=count==0'],
+      }),
+    );
     expect(result.thresholds.find((t) => t.metric === 'http_req_failed')).toMatchObject({
+      measured: null,
+      ok: false,
+    });
+    expect(result.thresholds.find((t) => t.metric === 'service_restarts{service:backend}')).toMatchObject({
       measured: null,
       ok: false,
     });

@@ -149,13 +149,14 @@ export class Metrics {
   measure(metric: string, aggregation: Aggregation): number | null {
     const info = metricCatalogue[baseName(metric)] as MetricInfo;
     const values = this.matching(metric).map((sample) => sample.value);
+    // Nothing recorded (a misspelt tag, say) is not a pass, for counters too.
+    if (!values.length) return null;
     if (info.kind === 'counter') return values.reduce((sum, value) => sum + value, 0);
     if (info.kind === 'rate') {
-      if (!values.length) return null;
       const hits = values.filter((value) => value > 0).length;
       return aggregation === 'count' ? hits : hits / values.length;
     }
-    return values.length ? aggregate(values, aggregation) : null;
+    return aggregate(values, aggregation);
   }
 
   evaluate(threshold: Threshold): ThresholdResult {

@@ -3,13 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait } from 'testcontainers';
-import {
-  ownerLabel,
-  ownerValue,
-  prepareTestcontainers,
-  removeOrphans,
-} from '../containers/testcontainers.ts';
-import { baseImages } from '../images/overrides.ts';
+import { ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from '../containers/index.ts';
+import { baseImages } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 import { freePort, runToEnd, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
 import { startWebServer } from './web-server.ts';

@@ -1,3 +1,4 @@
 export { rehearsalDefaults, runSim, type SimOptions } from './run.ts';
-export { buildImagesPhase } from './phases.ts';
+export { buildImagesPhase, startFailure } from './phases.ts';
+export { listenForInterrupts } from './signals.ts';
 export { RunFailure } from './failure.ts';

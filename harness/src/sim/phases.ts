@@ -1,7 +1,7 @@
 // The images phase, and how a failed start becomes the sentence a user reads.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildImage, type AppImage } from '../images/build.ts';
+import { buildImage, type AppImage } from '../images/index.ts';
 import type { AppImageName, ImageRecord } from '../report/index.ts';
 import { ServiceFailed } from '../stack/index.ts';
 import { RunFailure } from './failure.ts';
@@ -54,14 +54,14 @@ export async function buildImagesPhase(output: (line: string) => void): Promise<
 }
 
 /** A failed `rehearsal up` as the service to blame, its last log lines and what to try. */
-export function startFailure(error: unknown, logsDir: string): RunFailure {
+export function startFailure(error: unknown, logsDir?: string): RunFailure {
   if (error instanceof RunFailure) return error;
   if (error instanceof ServiceFailed) {
     return new RunFailure({
       step: 'rehearsal up',
       service: error.service,
       message: error.reason,
-      hint: `fix what its last log lines say; every service's full log is in ${logsDir}`,
+      hint: `fix what its last log lines say${logsDir ? `; every service's full log is in ${logsDir}` : ''}`,
       logTail: error.logTail,
     });
   }

@@ -44,10 +44,24 @@ export async function stackSettings(
   return settings;
 }
 
+/** Image ids by reference (undefined for one not present). */
+export async function imageIds(references: string[]): Promise<Record<string, string | undefined>> {
+  const ids: Record<string, string | undefined> = {};
+  for (const reference of references) {
+    ids[reference] = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]).then(
+      ({ stdout }) => stdout.trim(),
+      () => undefined,
+    );
+  }
+  return ids;
+}
+
 export async function configHash(input: {
   composeFile: string;
   env: Record<string, string>;
   images: Partial<Record<string, ImageRecord>>;
+  /** Postgres, Redis, Node and Caddy: a moved tag changes the hash. */
+  baseImageIds: Record<string, string | undefined>;
   thresholds: string[];
 }): Promise<string> {
   const hash = createHash('sha256');
@@ -64,6 +78,8 @@ export async function configHash(input: {
     REHEARSAL_SECRETS: _r,
     ...rest
   } = input.env;
-  hash.update(JSON.stringify({ env: rest, images: ids, thresholds: input.thresholds }));
+  hash.update(
+    JSON.stringify({ env: rest, images: ids, bases: input.baseImageIds, thresholds: input.thresholds }),
+  );
   return `sha256:${hash.digest('hex')}`;
 }

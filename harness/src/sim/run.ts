@@ -1,12 +1,12 @@
 // `npm run sim`: doctor → images → rehearsal up → scenarios → load → collect →
 // gate → report → teardown. Teardown always runs: on success, failure and
-// interrupt; --keep leaves the stack up instead.
+// interrupt; --keep leaves the stack up instead (not after an interrupt).
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTask } from 'listr2';
 import { saveLogs, sampleStats, type ServiceUsage, type StatsSampler } from '../collect/index.ts';
 import { runDoctor } from '../doctor/index.ts';
-import { judge, Metrics, type GateResult, type Threshold } from '../gate/index.ts';
+import { Metrics, type Threshold } from '../gate/index.ts';
 import {
   renderSummary,
   writeReport,
@@ -16,16 +16,18 @@ import {
 } from '../report/index.ts';
 import {
   projectContainers,
+  projectLeftovers,
   removeProject,
   stackProjectName,
   startRehearsal,
   type StartedRehearsal,
 } from '../stack/index.ts';
+import { assembleReport } from './assemble.ts';
 import { RunFailure } from './failure.ts';
 import { buildImagesPhase, startFailure, type SimImages } from './phases.ts';
-import { configHash, gitInfo, stackSettings } from './provenance.ts';
 import { runScenarios } from './scenarios.ts';
 import { serviceRecords } from './services.ts';
+import { listenForInterrupts } from './signals.ts';
 
 export interface SimOptions {
   thresholds: Threshold[];
@@ -47,6 +49,17 @@ export const rehearsalDefaults = (env: NodeJS.ProcessEnv): Record<string, string
   RATE_LIMIT_AUTH_MAX: env.RATE_LIMIT_AUTH_MAX ?? '1000',
 });
 
+const listrOptions = (progress: NodeJS.WriteStream) => {
+  const logger = () => new ListrLogger({ processOutput: new ProcessOutput(progress, progress) });
+  return {
+    exitOnError: true,
+    registerSignalListeners: false,
+    rendererOptions: { timer: PRESET_TIMER, logger: logger() },
+    fallbackRendererOptions: { timer: PRESET_TIMER, logger: logger() },
+    fallbackRendererCondition: !progress.isTTY,
+  };
+};
+
 export async function runSim(options: SimOptions): Promise<SimReport> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`;
@@ -58,35 +71,17 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
   let images: SimImages = {};
   let scenarios: ScenarioRecord[] = [];
   let rehearsal: StartedRehearsal | undefined;
+  /** The start in flight: an interrupt waits for it to clean up after itself. */
+  let starting: Promise<unknown> | undefined;
   let sampler: StatsSampler | undefined;
   let usage: ServiceUsage[] = [];
   let failure: RunFailure | undefined;
   let current = 'doctor';
-
-  let interrupt: (error: RunFailure) => void = () => undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    interrupt = reject;
+  const interrupts = listenForInterrupts({
+    progress: options.progress,
+    step: () => current,
+    force: () => removeProject(projectName),
   });
-  interrupted.catch(() => undefined);
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      options.progress.write(`\n${signal} again: removing ${projectName} and exiting now\n`);
-      void removeProject(projectName).finally(() => process.exit(130));
-      return;
-    }
-    options.progress.write(`\n${signal}: stopping; the stack is being removed (press again to force)\n`);
-    interrupt(
-      new RunFailure({
-        step: current,
-        message: `interrupted by ${signal}`,
-        hint: 'run it again when you are ready',
-      }),
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 
   const saveAllLogs = async () => {
     const containers = await projectContainers(projectName).catch(() => []);
@@ -94,6 +89,11 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
       () => [],
     );
     for (const file of files) logs.set(file.replace(/^.*\//, '').replace(/\.log$/, ''), relative(dir, file));
+  };
+  const stopSampling = async () => {
+    const seen = await sampler?.stop();
+    sampler = undefined;
+    if (seen) usage = seen;
   };
 
   const phase = (name: string, work: (output: (line: string) => void) => Promise<string>): ListrTask => ({
@@ -109,9 +109,9 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
           ...(detail ? { detail } : {}),
         });
       try {
-        const detail = await Promise.race([work((line) => (task.output = line)), interrupted]);
-        record('passed', detail || undefined);
-        if (detail) task.title = `${name}: ${detail}`;
+        const detail = await Promise.race([work((line) => (task.output = line)), interrupts.interrupted]);
+        record('passed', detail);
+        task.title = `${name}: ${detail}`;
       } catch (error) {
         record('failed');
         throw error;
@@ -140,7 +140,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     }),
     phase('rehearsal up', async (output) => {
       output(`starting ${projectName} (${composeFile})`);
-      rehearsal = await startRehearsal({
+      const start = startRehearsal({
         images: {
           backend: images.backend?.reference ?? '',
           frontend: images.frontend?.reference ?? '',
@@ -148,17 +148,19 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
         },
         projectName,
         env: rehearsalDefaults(options.env),
-        abort: interrupted,
+        abort: interrupts.interrupted,
         startupTimeoutMs: options.startupTimeoutMs,
         onStartFailure: saveAllLogs,
-      }).catch((error: unknown) => {
+      }).then((started) => (rehearsal = started));
+      starting = start.catch(() => undefined);
+      await start.catch((error: unknown) => {
         throw startFailure(error, join(dir, 'logs'));
       });
       const running = await projectContainers(projectName);
       sampler = sampleStats(
         new Map(running.filter((c) => c.state === 'running').map((c) => [c.id, c.service])),
       );
-      return rehearsal.baseUrl;
+      return rehearsal?.baseUrl ?? '';
     }),
     phase('scenarios', async (output) => {
       const stack = rehearsal as StartedRehearsal;
@@ -188,28 +190,14 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
       },
     },
     phase('collect', async () => {
-      usage = (await sampler?.stop()) ?? [];
-      sampler = undefined;
+      await stopSampling();
       await saveAllLogs();
       return `${logs.size} service logs, CPU and memory of ${usage.length} services`;
     }),
   ];
 
-  const listrOptions = {
-    exitOnError: true,
-    registerSignalListeners: false,
-    rendererOptions: {
-      timer: PRESET_TIMER,
-      logger: new ListrLogger({ processOutput: new ProcessOutput(options.progress, options.progress) }),
-    },
-    fallbackRendererOptions: {
-      timer: PRESET_TIMER,
-      logger: new ListrLogger({ processOutput: new ProcessOutput(options.progress, options.progress) }),
-    },
-    fallbackRendererCondition: !options.progress.isTTY,
-  };
   try {
-    await new Listr(tasks, listrOptions).run();
+    await new Listr(tasks, listrOptions(options.progress)).run();
   } catch (error) {
     failure =
       error instanceof RunFailure
@@ -219,11 +207,17 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
             message: (error as Error).message,
             hint: 'read the message above; npm run doctor checks the machine',
           });
+    // An interrupted start is still cleaning up after itself; let it finish first.
+    await starting;
+    if (rehearsal && current !== 'collect') {
+      await stopSampling();
+      await saveAllLogs();
+    }
   }
 
-  // Metrics about the services come from what Docker saw, whether or not every phase finished.
+  // What Docker saw of the services, whether or not every phase finished.
   const containers = await projectContainers(projectName).catch(() => []);
-  await sampler?.stop();
+  await stopSampling();
   const services = serviceRecords({
     timelines: rehearsal?.watcher.timelines() ?? [],
     containers,
@@ -231,69 +225,54 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     logs,
     metrics,
   });
-  const kept = options.keep && rehearsal !== undefined;
-  await new Listr(
-    [
-      {
-        title: kept ? 'keep the stack' : 'teardown',
-        task: async (_, task) => {
-          const started = performance.now();
+  const kept = options.keep && rehearsal !== undefined && !interrupts.happened();
+  await new Listr([teardownTask()], listrOptions(options.progress)).run().catch(() => undefined);
+  interrupts.dispose();
+
+  function teardownTask(): ListrTask {
+    return {
+      title: kept ? 'keep the stack' : 'teardown',
+      task: async (_, task) => {
+        const started = performance.now();
+        const name = kept ? 'keep' : 'teardown';
+        try {
           if (kept) await rehearsal?.detach();
           else
             await (rehearsal?.down() ?? removeProject(projectName)).catch(() => removeProject(projectName));
           if (kept) task.title = `kept: ${rehearsal?.baseUrl ?? ''} (project ${projectName})`;
+          phases.push({ name, status: 'passed', durationMs: Math.round(performance.now() - started) });
+        } catch (error) {
+          const left = await projectLeftovers(projectName).catch(() => []);
+          const detail = `left behind: ${left.join(', ') || 'unknown'} (npm run down -- --rehearsal removes it)`;
           phases.push({
-            name: kept ? 'keep' : 'teardown',
-            status: 'passed',
+            name,
+            status: 'failed',
             durationMs: Math.round(performance.now() - started),
+            detail,
           });
-        },
+          failure ??= new RunFailure({ step: 'teardown', message: (error as Error).message, hint: detail });
+          throw error;
+        }
       },
-    ],
-    listrOptions,
-  ).run();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+    };
+  }
 
-  const gate: GateResult = failure ? { ok: false, thresholds: [] } : judge(metrics, options.thresholds);
-  const verdict = failure ? 'error' : gate.ok ? 'pass' : 'fail';
-  const settings = await stackSettings(composeFile, options.env, {
-    ...rehearsalDefaults(options.env),
-    BACKEND_IMAGE: images.backend?.reference ?? '',
-    FRONTEND_IMAGE: images.frontend?.reference ?? '',
-    PROXY_IMAGE: images.proxy?.reference ?? '',
-  });
-  const thresholdList = options.thresholds.map((t) => `${t.metric}=${t.expression}`);
-  const finishedAt = new Date();
-  const report: SimReport = {
-    schemaVersion: 1,
+  const report = await assembleReport({
     runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
-    verdict,
-    exitCode: verdict === 'pass' ? 0 : verdict === 'fail' ? 1 : 2,
-    git: await gitInfo(),
+    startedAt,
+    dir,
+    composeFile,
+    ownSettings: rehearsalDefaults(options.env),
+    env: options.env,
+    thresholds: options.thresholds,
+    metrics,
     images,
-    configHash: await configHash({ composeFile, env: settings, images, thresholds: thresholdList }),
-    config: { composeFile, env: settings, thresholds: thresholdList },
-    thresholds: gate.thresholds,
     scenarios,
     services,
     phases,
-    load: null,
     ...(rehearsal ? { stack: { projectName, baseUrl: rehearsal.baseUrl, kept } } : {}),
-    ...(failure ? { error: failure.detail } : {}),
-    artefacts: {
-      dir,
-      json: join(dir, 'report.json'),
-      markdown: join(dir, 'report.md'),
-      junit: join(dir, 'junit.xml'),
-      ...(scenarios.some((s) => s.kind === 'browser' && !s.skipped)
-        ? { browser: join(dir, 'browser-flow') }
-        : {}),
-    },
-  };
+    ...(failure ? { failure } : {}),
+  });
   await writeReport(report, options.env);
   options.progress.write(`${renderSummary(report)}\n`);
   return report;

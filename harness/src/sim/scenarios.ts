@@ -109,7 +109,7 @@ export async function runScenarios(options: ScenarioRunOptions): Promise<Scenari
   records.push(await browserScenario(options));
   for (const record of records) {
     for (const step of record.steps) metrics.rate('checks', step.ok, { scenario: record.name });
-    metrics.count('scenarios_failed', record.ok ? 0 : 1);
+    metrics.count('scenarios_failed', record.ok ? 0 : 1, { scenario: record.name });
   }
   return records;
 }

@@ -21,8 +21,8 @@ export function serviceRecords(input: {
     const container = input.containers.find((c) => c.service === service);
     const usage = input.usage.find((u) => u.service === service);
     const startup = timeline ? startupSeconds(timeline) : undefined;
-    // Docker's own count and the starts seen after the stack was up; whichever saw more.
-    const restarts = Math.max(timeline?.restartsAfterUp ?? 0, container?.restartCount ?? 0);
+    // Only restarts once the stack was up count: start-up tolerates one failed attempt.
+    const restarts = timeline?.restartsAfterUp ?? 0;
     const oomKills = Math.max(timeline?.oomKills ?? 0, container?.oomKilled ? 1 : 0);
     if (startup !== undefined) input.metrics.trend('service_startup', startup, { service });
     input.metrics.count('service_restarts', restarts, { service });
@@ -38,7 +38,8 @@ export function serviceRecords(input: {
             cpuAvgPercent: usage.cpuAvgPercent,
             cpuPeakPercent: usage.cpuPeakPercent,
             memoryPeakBytes: usage.memoryPeakBytes,
-            memoryLimitBytes: container?.memoryLimit || usage.memoryLimitBytes,
+            // docker stats shows the host's memory for a container without a limit: not a limit.
+            ...(container?.memoryLimit ? { memoryLimitBytes: container.memoryLimit } : {}),
           }
         : {}),
       ...(log ? { log } : {}),

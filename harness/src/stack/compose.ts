@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
-import { prepareTestcontainers, processIsGone } from '../containers/testcontainers.ts';
-import { baseImages } from '../images/overrides.ts';
+import { prepareTestcontainers, processIsGone } from '../containers/index.ts';
+import { baseImages } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 
 const run = promisify(execFile);
@@ -100,12 +100,24 @@ export async function removeProject(projectName: string): Promise<void> {
     (await run('docker', [...args, '--filter', projectFilter(projectName), '-q'])).stdout
       .split('\n')
       .filter(Boolean);
-  const containers = await ids('ps', '-a');
-  if (containers.length) await run('docker', ['rm', '-f', '-v', ...containers]);
-  const networks = await ids('network', 'ls');
-  if (networks.length) await run('docker', ['network', 'rm', ...networks]);
-  const volumes = await ids('volume', 'ls');
-  if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
+  // Every step is tried even when one fails, so a stuck network does not keep the data volume.
+  const steps = [
+    async () => {
+      const containers = await ids('ps', '-a');
+      if (containers.length) await run('docker', ['rm', '-f', '-v', ...containers]);
+    },
+    async () => {
+      const networks = await ids('network', 'ls');
+      if (networks.length) await run('docker', ['network', 'rm', ...networks]);
+    },
+    async () => {
+      const volumes = await ids('volume', 'ls');
+      if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
+    },
+  ];
+  const failures: unknown[] = [];
+  for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+  if (failures.length) throw failures[0];
 }
 
 /** What is left of a project: container, network and volume names carrying its label. */
@@ -129,11 +141,30 @@ export const stackProjectName = (kind: string): string =>
  * Live runs, concurrent ones included, are left alone. Returns the projects removed.
  */
 export async function removeOrphanStacks(): Promise<string[]> {
-  const { stdout } = await run('docker', ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}']);
-  const orphans = [...new Set(stdout.split('\n'))].filter((project) => {
+  // Containers, networks and volumes: a half-removed project may have only the latter left.
+  const lists = await Promise.all(
+    [
+      ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}'],
+      ['network', 'ls', '--format', '{{.Label "com.docker.compose.project"}}'],
+      ['volume', 'ls', '--format', '{{.Label "com.docker.compose.project"}}'],
+    ].map((args) =>
+      run('docker', args).then(
+        ({ stdout }) => stdout.split('\n'),
+        () => [],
+      ),
+    ),
+  );
+  const orphans = [...new Set(lists.flat())].filter((project) => {
     const pid = /^todo-[a-z-]+?-(\d+)-[a-z0-9]+$/.exec(project)?.[1];
     return pid !== undefined && processIsGone(Number(pid));
   });
-  for (const project of orphans) await removeProject(project);
-  return orphans;
+  const removed: string[] = [];
+  // Best effort: a concurrent run may be removing the same orphan.
+  for (const project of orphans) {
+    await removeProject(project).then(
+      () => removed.push(project),
+      () => undefined,
+    );
+  }
+  return removed;
 }

@@ -12,7 +12,7 @@ export interface ServiceContainer {
   service: string;
   /** running, exited, restarting, ... */
   state: string;
-  /** healthy, unhealthy, starting, or none. */
+  /** healthy, unhealthy, starting, or none (also for a container that is not running). */
   health: string;
   exitCode: number;
   restartCount: number;
@@ -47,7 +47,9 @@ export async function projectContainers(
         id: summary.Id,
         service: summary.Labels['com.docker.compose.service'] ?? summary.Names[0] ?? summary.Id,
         state: info.State.Status,
-        health: info.State.Health?.Status ?? 'none',
+        // A stopped container keeps its last health status (an exited one-shot reads
+        // "unhealthy" by its image's HEALTHCHECK); it means something only while running.
+        health: info.State.Running ? (info.State.Health?.Status ?? 'none') : 'none',
         exitCode: info.State.ExitCode,
         restartCount: info.RestartCount,
         oomKilled: info.State.OOMKilled,

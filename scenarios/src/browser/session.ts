@@ -47,6 +47,9 @@ export class BrowserSession {
       const text = message.text();
       const status = /status of (\d{3})/.exec(text)?.[1];
       if (status && this.expectedStatuses.includes(Number(status))) return;
+      // Chromium aborts requests in flight when the host's network interfaces change (another
+      // stack's Docker network coming or going). The app retries what it may; the step's outcome judges it.
+      if (text.includes('net::ERR_NETWORK_CHANGED')) return;
       this.consoleErrors.push(`[${this.currentStep}] ${text}`);
     });
     page.on('pageerror', (error) =>

@@ -1,0 +1,7 @@
+export {
+  ownerLabel,
+  ownerValue,
+  prepareTestcontainers,
+  processIsGone,
+  removeOrphans,
+} from './testcontainers.ts';

@@ -1,0 +1,75 @@
+// Puts a finished (or failed) run together as the gate report.
+import { baseImages } from '../images/index.ts';
+import { judge, type Metrics, type Threshold } from '../gate/index.ts';
+import type { PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
+import type { RunFailure } from './failure.ts';
+import type { SimImages } from './phases.ts';
+import { configHash, gitInfo, imageIds, stackSettings } from './provenance.ts';
+
+export interface RunOutcome {
+  runId: string;
+  startedAt: Date;
+  dir: string;
+  composeFile: string;
+  /** The variables the run set for the stack itself. */
+  ownSettings: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+  thresholds: Threshold[];
+  metrics: Metrics;
+  images: SimImages;
+  scenarios: ScenarioRecord[];
+  services: ServiceRecord[];
+  phases: PhaseRecord[];
+  stack?: { projectName: string; baseUrl: string; kept: boolean };
+  failure?: RunFailure;
+}
+
+export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
+  const { failure, images, dir } = outcome;
+  const gate = failure ? { ok: false, thresholds: [] } : judge(outcome.metrics, outcome.thresholds);
+  const verdict = failure ? 'error' : gate.ok ? 'pass' : 'fail';
+  const settings = await stackSettings(outcome.composeFile, outcome.env, {
+    ...baseImages(outcome.env),
+    ...outcome.ownSettings,
+    BACKEND_IMAGE: images.backend?.reference ?? '',
+    FRONTEND_IMAGE: images.frontend?.reference ?? '',
+    PROXY_IMAGE: images.proxy?.reference ?? '',
+  });
+  const thresholds = outcome.thresholds.map((t) => `${t.metric}=${t.expression}`);
+  const finishedAt = new Date();
+  return {
+    schemaVersion: 1,
+    runId: outcome.runId,
+    startedAt: outcome.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - outcome.startedAt.getTime(),
+    verdict,
+    exitCode: verdict === 'pass' ? 0 : verdict === 'fail' ? 1 : 2,
+    git: await gitInfo(),
+    images,
+    configHash: await configHash({
+      composeFile: outcome.composeFile,
+      env: settings,
+      images,
+      baseImageIds: await imageIds(Object.values(baseImages(outcome.env))),
+      thresholds,
+    }),
+    config: { composeFile: outcome.composeFile, env: settings, thresholds },
+    thresholds: gate.thresholds,
+    scenarios: outcome.scenarios,
+    services: outcome.services,
+    phases: outcome.phases,
+    load: null,
+    ...(outcome.stack ? { stack: outcome.stack } : {}),
+    ...(failure ? { error: failure.detail } : {}),
+    artefacts: {
+      dir,
+      json: `${dir}/report.json`,
+      markdown: `${dir}/report.md`,
+      junit: `${dir}/junit.xml`,
+      ...(outcome.scenarios.some((s) => s.kind === 'browser' && !s.skipped)
+        ? { browser: `${dir}/browser-flow` }
+        : {}),
+    },
+  };
+}
