@@ -17,6 +17,12 @@ export interface CliRun {
   done: Promise<CliResult>;
 }
 
+/**
+ * The other suites run beside these on the same two cores, so request latency
+ * here says little; bench:sim measures it. Every other default threshold holds.
+ */
+export const relaxedLatency = { SIM_THRESHOLDS: 'http_req_duration=p(95)<3000' };
+
 export function startCli(args: string[], env: Record<string, string> = {}): CliRun {
   const child = spawn(process.execPath, [join(repoRoot, 'harness/src/cli/main.ts'), ...args], {
     cwd: repoRoot,

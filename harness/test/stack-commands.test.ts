@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectLeftovers } from '../src/index.ts';
 import type { SimReport } from '../src/report/index.ts';
-import { runCli } from './cli.ts';
+import { relaxedLatency, runCli } from './cli.ts';
 
 // sim --keep, then the commands a user has for a stack left running: status, logs, down.
 describe('a rehearsal kept after sim', () => {
@@ -14,7 +14,7 @@ describe('a rehearsal kept after sim', () => {
 
   beforeAll(async () => {
     reportsDir = await mkdtemp(join(tmpdir(), 'sim-keep-'));
-    const run = await runCli(['sim', '--keep', '--json', '--reports-dir', reportsDir]);
+    const run = await runCli(['sim', '--keep', '--json', '--reports-dir', reportsDir], relaxedLatency);
     expect(run.code, run.stderr).toBe(0);
     report = JSON.parse(run.stdout) as SimReport;
     project = report.stack?.projectName ?? '';

@@ -19,9 +19,7 @@ describe('the API scenarios', () => {
   const started: string[] = [];
 
   beforeAll(async () => {
-    stack = given
-      ? undefined
-      : await startLocalStack({ buildFrontend: false, backendEnv: generousAuthLimit });
+    stack = given ? undefined : await startLocalStack({ frontend: false, backendEnv: generousAuthLimit });
     // A given stack may lock accounts after another number of failures than the default 5.
     const max = given ? process.env.RATE_LIMIT_SIGNIN_FAILURES_MAX : undefined;
     run = await runApiScenarios({
@@ -74,7 +72,7 @@ describe('the API scenarios', () => {
 describe.skipIf(given)('the API scenarios as a gate', () => {
   it('fails the lockout scenario, naming its step, when the stack never locks an account', async () => {
     await using stack = await startLocalStack({
-      buildFrontend: false,
+      frontend: false,
       backendEnv: { ...generousAuthLimit, RATE_LIMIT_SIGNIN_FAILURES_MAX: '1000' },
     });
     const run = await runApiScenarios({ baseUrl: stack.baseUrl });

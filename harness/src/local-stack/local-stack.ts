@@ -14,6 +14,8 @@ export interface LocalStackOptions {
   backendEnv?: Record<string, string>;
   /** Build the SPA first (default: only when frontend/dist is missing). */
   buildFrontend?: boolean | 'if-missing';
+  /** false: the API only (no SPA build needed); every other path answers 404. */
+  frontend?: boolean;
   /** Progress lines ("starting Postgres and Redis"); default silent. */
   log?: (line: string) => void;
 }
@@ -46,7 +48,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     prepareTestcontainers();
     await removeOrphans();
     const frontendDir = join(repoRoot, 'frontend');
-    const build = options.buildFrontend ?? 'if-missing';
+    const build = options.frontend === false ? false : (options.buildFrontend ?? 'if-missing');
     const building =
       build === true || (build === 'if-missing' && !existsSync(join(frontendDir, 'dist', 'index.html')))
         ? (log('building the frontend'),
@@ -106,8 +108,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await waitForHttp(`${backendUrl}/health`, backend, 'the backend');
 
     await building;
-    log('serving the frontend');
-    const web = await startWebServer({ root: join(frontendDir, 'dist'), backendUrl, port: webPort });
+    log(options.frontend === false ? 'serving the API' : 'serving the frontend');
+    const web = await startWebServer({
+      root: options.frontend === false ? undefined : join(frontendDir, 'dist'),
+      backendUrl,
+      port: webPort,
+    });
     cleanups.push(() => web.close());
 
     return {

@@ -19,12 +19,17 @@ export interface WebServer extends AsyncDisposable {
  * same origin. Streaming matters: the assistant answers with server-sent events.
  */
 export async function startWebServer(options: {
-  root: string;
+  /** The SPA's files; without it only /api/* is served. */
+  root: string | undefined;
   backendUrl: string;
   port: number;
 }): Promise<WebServer> {
   const backend = new URL(options.backendUrl);
-  const files = sirv(options.root, { single: true, etag: true, gzip: false, brotli: false });
+  const files = options.root
+    ? sirv(options.root, { single: true, etag: true, gzip: false, brotli: false })
+    : (_: IncomingMessage, outgoing: ServerResponse) => {
+        outgoing.writeHead(404, { 'content-type': 'text/plain' }).end('This stack serves the API only.');
+      };
 
   const proxy = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const upstream = httpRequest(
