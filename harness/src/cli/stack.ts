@@ -1,7 +1,7 @@
 // up / down / status / logs for the developer stack (docker-compose.yml, the
 // same project `docker compose up` makes) and for rehearsals left running.
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -121,7 +121,7 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
   await writeFile(ca, rehearsal.caCertificate);
   process.stdout.write(
     `rehearsal up: ${rehearsal.baseUrl} (project ${projectName})\n` +
-      `  its TLS certificate comes from the stack's own CA: ${ca} (curl --cacert ${ca} ${rehearsal.baseUrl}/api/health)\n` +
+      `  its TLS certificate comes from the stack's own CA: ${ca} (curl --cacert ${ca} ${rehearsal.baseUrl}/)\n` +
       '  npm run down -- --rehearsal removes it\n',
   );
   return 0;
@@ -142,6 +142,7 @@ export async function downCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   const kept = (await listProjects()).filter((project) => project.startsWith('todo-kept-'));
   for (const project of kept) {
     await removeProject(project);
+    await rm(join(tmpdir(), `${project}-ca.crt`), { force: true });
     process.stdout.write(`removed ${project}\n`);
   }
   const orphans = await removeOrphanStacks();
