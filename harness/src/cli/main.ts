@@ -4,12 +4,14 @@
 import { ThresholdError } from '../gate/index.ts';
 import { RunFailure } from '../sim/index.ts';
 import { doctorCommand, imagesCommand } from './machine.ts';
+import { loadCommand, loadHelp } from './load.ts';
 import { simCommand, simHelp } from './sim.ts';
 import { downCommand, logsCommand, stackHelp, statusCommand, upCommand } from './stack.ts';
 import { UsageError } from './usage.ts';
 
 const commands: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>> = {
   sim: simCommand,
+  load: loadCommand,
   doctor: doctorCommand,
   images: imagesCommand,
   up: upCommand,
@@ -20,6 +22,7 @@ const commands: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promi
 
 const help = `usage: node harness/src/cli/main.ts <command> [options]   (or npm run <command> -- [options])
   sim      rehearse production end to end and write the gate report
+  load     the k6 load test alone (see below)
   doctor   check this machine: Node, Docker, Compose, disk, ports, base images, env files
   images   build the backend, frontend and proxy images (skipped when up to date)
   up       start the developer stack (--dev, default) or a rehearsal (--rehearsal)
@@ -28,6 +31,8 @@ const help = `usage: node harness/src/cli/main.ts <command> [options]   (or npm 
   logs     a stack's logs (--dev or --rehearsal, optional service, --follow)
 
 ${simHelp}
+
+${loadHelp}
 
 ${stackHelp}`;
 

@@ -1,0 +1,161 @@
+// npm run load: the k6 journey alone, against --target, a rehearsal left
+// running, or (when neither) a rehearsal started for it and removed afterwards.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import Docker from 'dockerode';
+import {
+  acknowledgedWrites,
+  findK6,
+  k6Missing,
+  loadProfiles,
+  reconcile,
+  runK6,
+  type LoadProfile,
+} from '../load/index.ts';
+import { repoRoot } from '../paths.ts';
+import { mark, table } from '../report/index.ts';
+import { buildImagesPhase, listenForInterrupts, startFailure } from '../sim/index.ts';
+import { projectContainers, removeProject, stackProjectName, startRehearsal } from '../stack/index.ts';
+import { listProjects } from './projects.ts';
+import { UsageError } from './usage.ts';
+
+const run = promisify(execFile);
+
+export const loadHelp = `npm run load -- [options]
+  --target URL        where to send the load (default: a rehearsal left running, else one started for it)
+  --profile NAME      smoke (default), load, spike, soak or capacity
+  --users N           virtual users for load/spike/soak (default 100)
+  --duration D        how long the profile holds, e.g. 60s, 5m
+  --reports-dir DIR   where reports/load-<time>/ goes (default reports/)
+  Exit codes: 0 thresholds held, 1 a threshold was crossed, 2 could not run.`;
+
+/** The HTTPS URL and CA of a rehearsal left running (up --rehearsal, sim --keep). */
+async function keptRehearsal(): Promise<
+  { baseUrl: string; caCertificate: string; projectName: string } | undefined
+> {
+  const project = (await listProjects()).filter((p) => p.startsWith('todo-kept-')).at(-1);
+  if (!project) return undefined;
+  const proxy = (await projectContainers(project)).find(
+    (c) => c.service === 'proxy' && c.state === 'running',
+  );
+  if (!proxy) return undefined;
+  const info = await new Docker().getContainer(proxy.id).inspect();
+  const port = info.Config.Env.find((entry) => entry.startsWith('HTTPS_PORT='))?.split('=')[1];
+  const { stdout } = await run('docker', [
+    'exec',
+    proxy.id,
+    'cat',
+    '/data/caddy/pki/authorities/local/root.crt',
+  ]);
+  return port
+    ? { baseUrl: `https://localhost:${port}`, caCertificate: stdout, projectName: project }
+    : undefined;
+}
+
+export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      target: { type: 'string' },
+      profile: { type: 'string', default: 'smoke' },
+      users: { type: 'string' },
+      duration: { type: 'string' },
+      'reports-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  const profile = values.profile as LoadProfile;
+  if (!loadProfiles.includes(profile)) {
+    throw new UsageError(`--profile ${values.profile}: one of ${loadProfiles.join(', ')}`);
+  }
+  const users = values.users === undefined ? undefined : Number(values.users);
+  if (users !== undefined && !(Number.isInteger(users) && users > 0)) {
+    throw new UsageError(`--users ${values.users ?? ''}: expected a whole number above 0`);
+  }
+  if (values.target && !/^https?:\/\/[^/]+/.test(values.target)) {
+    throw new UsageError(`--target ${values.target}: expected a URL such as https://localhost:8443`);
+  }
+  if (!findK6(env)) throw new UsageError(k6Missing);
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outDir = join(values['reports-dir'] ?? join(repoRoot, 'reports'), `load-${stamp}`);
+  let target = values.target ? { baseUrl: values.target.replace(/\/$/, '') } : await keptRehearsal();
+  let teardown = async () => undefined as unknown;
+  if (!target) {
+    const images = await buildImagesPhase((line) => process.stdout.write(`${line}\n`));
+    const projectName = stackProjectName('load');
+    process.stdout.write(`starting ${projectName}\n`);
+    const interrupts = listenForInterrupts({
+      progress: process.stdout,
+      step: () => 'load',
+      force: () => removeProject(projectName),
+    });
+    const rehearsal = await startRehearsal({
+      images: {
+        backend: images.backend?.reference ?? '',
+        frontend: images.frontend?.reference ?? '',
+        proxy: images.proxy?.reference ?? '',
+      },
+      projectName,
+      // 100 users sign up and in from one address; the per-account lockout stays as in production.
+      env: { RATE_LIMIT_AUTH_MAX: env.RATE_LIMIT_AUTH_MAX ?? '100000' },
+      abort: interrupts.interrupted,
+    }).catch((error: unknown) => {
+      interrupts.dispose();
+      throw startFailure(error);
+    });
+    target = { baseUrl: rehearsal.baseUrl, caCertificate: rehearsal.caCertificate, projectName };
+    teardown = async () => {
+      interrupts.dispose();
+      await rehearsal.down();
+    };
+  }
+  try {
+    process.stdout.write(`k6 ${profile} against ${target.baseUrl}\n`);
+    const runTag = stamp.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const result = await runK6({
+      baseUrl: target.baseUrl,
+      profile,
+      outDir,
+      runTag,
+      ...('caCertificate' in target && target.caCertificate ? { caCertificate: target.caCertificate } : {}),
+      ...(users === undefined ? {} : { users }),
+      ...(values.duration ? { duration: values.duration } : {}),
+      onLine: (line) => process.stdout.write(`${line}\n`),
+    });
+    const rows = Object.entries(result.summary?.metrics ?? {}).flatMap(([metric, data]) =>
+      Object.entries(data.thresholds ?? {}).map(([expression, verdict]) => {
+        const aggregation = /^[a-z]+(\(\d+(\.\d+)?\))?/.exec(expression)?.[0] ?? '';
+        const value = data.values[aggregation];
+        return [
+          metric,
+          expression,
+          value === undefined ? '–' : String(Math.round(value * 1000) / 1000),
+          mark(verdict.ok),
+        ];
+      }),
+    );
+    process.stdout.write(`\n${table(['metric', 'threshold', 'measured', 'verdict'], rows)}\n`);
+    process.stdout.write(`summary: ${result.summaryPath}\nreport:  ${result.dashboardPath}\n`);
+    let lost = false;
+    if ('projectName' in target && target.projectName) {
+      const postgres = (await projectContainers(target.projectName)).find((c) => c.service === 'postgres');
+      if (postgres) {
+        const found = await reconcile(postgres.id, await acknowledgedWrites(result.consolePath), runTag);
+        lost = found.missing.length + found.undeleted.length + found.duplicated.length > 0;
+        process.stdout.write(
+          `reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged; ` +
+            `${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated\n`,
+        );
+      }
+    }
+    if (lost) return 1;
+    if (result.exitCode === 0) return 0;
+    if (result.exitCode === 99 || result.exitCode === 108) return 1;
+    process.stderr.write(`k6 could not run (exit ${result.exitCode}); its output is above\n`);
+    return 2;
+  } finally {
+    await teardown();
+  }
+}

@@ -1,0 +1,12 @@
+export {
+  acknowledgedWrites,
+  findK6,
+  k6Missing,
+  loadProfiles,
+  runK6,
+  type K6Summary,
+  type LoadOptions,
+  type LoadProfile,
+  type LoadResult,
+} from './k6.ts';
+export { reconcile, type Reconciliation } from './reconcile.ts';

@@ -1,0 +1,128 @@
+// Runs the k6 journey (loadtests/journey.ts) against a base URL and keeps what
+// it wrote: the summary as JSON, k6's HTML dashboard report, its console output
+// (the acknowledged writes, for reconciliation).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { repoRoot } from '../paths.ts';
+
+export const k6Missing =
+  'k6 is not installed: bash scripts/k6.sh builds it with Go (npm run provision runs it), or install k6 1.x from grafana.com/docs/k6';
+
+/** k6 on PATH, or undefined. */
+export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'k6');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export type LoadProfile = 'smoke' | 'load' | 'spike' | 'soak' | 'capacity';
+export const loadProfiles: readonly LoadProfile[] = ['smoke', 'load', 'spike', 'soak', 'capacity'];
+
+export interface LoadOptions {
+  baseUrl: string;
+  profile: LoadProfile;
+  /** Written here: summary.json, dashboard.html, console.log. */
+  outDir: string;
+  /** PEM of a CA to trust besides the system's (the rehearsal's own). */
+  caCertificate?: string;
+  users?: number;
+  duration?: string;
+  /** Names the run's accounts (load-<tag>-<vu>@example.com). */
+  runTag: string;
+  /** k6 thresholds replacing the profile's, by metric. */
+  thresholds?: Record<string, string[]>;
+  onLine?: (line: string) => void;
+}
+
+export interface LoadResult {
+  /** 0 passed, 99 thresholds crossed, 108 aborted by a threshold; anything else: k6 could not run. */
+  exitCode: number;
+  summaryPath: string;
+  dashboardPath: string;
+  consolePath: string;
+  summary: K6Summary | undefined;
+}
+
+export interface K6Summary {
+  metrics: Record<
+    string,
+    { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
+  >;
+}
+
+const systemBundle = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/cert.pem',
+];
+
+export async function runK6(options: LoadOptions): Promise<LoadResult> {
+  const k6 = findK6();
+  if (!k6) throw new Error(k6Missing);
+  await mkdir(options.outDir, { recursive: true });
+  const summaryPath = join(options.outDir, 'summary.json');
+  const dashboardPath = join(options.outDir, 'dashboard.html');
+  const consolePath = join(options.outDir, 'console.log');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_EXPORT: dashboardPath,
+    // The dashboard aggregates per period; a run shorter than one exports nothing.
+    K6_WEB_DASHBOARD_PERIOD: options.profile === 'soak' ? '10s' : '1s',
+    K6_NO_USAGE_REPORT: 'true',
+  };
+  if (options.caCertificate) {
+    // Go reads SSL_CERT_FILE for its roots: the system's plus the stack's own CA.
+    const system = systemBundle.find((file) => existsSync(file));
+    const bundle = join(options.outDir, 'ca.pem');
+    await writeFile(bundle, `${system ? await readFile(system, 'utf8') : ''}\n${options.caCertificate}`);
+    env.SSL_CERT_FILE = bundle;
+  }
+  const vars: Record<string, string | undefined> = {
+    PROFILE: options.profile,
+    BASE_URL: options.baseUrl,
+    SUMMARY_PATH: summaryPath,
+    LOAD_RUN: options.runTag,
+    USERS: options.users === undefined ? undefined : String(options.users),
+    DURATION: options.duration,
+    THRESHOLDS: options.thresholds ? JSON.stringify(options.thresholds) : undefined,
+  };
+  const args = ['run', '--quiet', '--console-output', consolePath];
+  for (const [name, value] of Object.entries(vars))
+    if (value !== undefined) args.push('-e', `${name}=${value}`);
+  args.push(join(repoRoot, 'loadtests/journey.ts'));
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(k6, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) options.onLine?.(line);
+    };
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve(code ?? 1);
+    });
+  });
+  const summary = existsSync(summaryPath)
+    ? (JSON.parse(await readFile(summaryPath, 'utf8')) as K6Summary)
+    : undefined;
+  return { exitCode, summaryPath, dashboardPath, consolePath, summary };
+}
+
+/** The task ids the load was told were created and deleted, from k6's console output. */
+export async function acknowledgedWrites(
+  consolePath: string,
+): Promise<{ created: string[]; deleted: string[] }> {
+  const text = existsSync(consolePath) ? await readFile(consolePath, 'utf8') : '';
+  const created: string[] = [];
+  const deleted: string[] = [];
+  for (const match of text.matchAll(/reconcile (created|deleted) ([0-9a-f-]{36})/g)) {
+    (match[1] === 'created' ? created : deleted).push(match[2] as string);
+  }
+  return { created, deleted };
+}

@@ -1,0 +1,68 @@
+// After the load: did the database keep exactly what the load was told?
+// Every acknowledged create exists once, every acknowledged delete is gone.
+import { spawn } from 'node:child_process';
+
+export interface Reconciliation {
+  created: number;
+  deleted: number;
+  /** Acknowledged creates (not deleted since) that are not in the database. */
+  missing: string[];
+  /** Acknowledged deletes still in the database. */
+  undeleted: string[];
+  /** Titles of this run's users stored more than once (a retried create applied twice). */
+  duplicated: string[];
+}
+
+/** psql inside the stack's Postgres container, the SQL on stdin; rows as lines. */
+function psql(container: string, sql: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', [
+      'exec',
+      '-i',
+      container,
+      'sh',
+      '-c',
+      'psql -X -At -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"',
+    ]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(out.split('\n').filter(Boolean));
+      else reject(new Error(`psql in ${container} failed: ${err.trim()}`));
+    });
+    child.stdin.end(sql);
+  });
+}
+
+const uuidList = (ids: string[]) => `'{${ids.filter((id) => /^[0-9a-f-]{36}$/.test(id)).join(',')}}'::uuid[]`;
+
+export async function reconcile(
+  postgresContainer: string,
+  writes: { created: string[]; deleted: string[] },
+  runTag: string,
+): Promise<Reconciliation> {
+  const deleted = new Set(writes.deleted);
+  const kept = writes.created.filter((id) => !deleted.has(id));
+  const present = new Set(
+    await psql(
+      postgresContainer,
+      `SELECT id FROM tasks WHERE id = ANY(${uuidList([...kept, ...deleted])});\n`,
+    ),
+  );
+  const duplicated = await psql(
+    postgresContainer,
+    `SELECT t.title FROM tasks t JOIN users u ON u.id = t.user_id
+      WHERE u.email LIKE 'load-${runTag.replace(/[^a-z0-9]/g, '')}-%'
+      GROUP BY t.user_id, t.title HAVING count(*) > 1;\n`,
+  );
+  return {
+    created: writes.created.length,
+    deleted: deleted.size,
+    missing: kept.filter((id) => !present.has(id)),
+    undeleted: [...deleted].filter((id) => present.has(id)),
+    duplicated,
+  };
+}
