@@ -184,9 +184,9 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
           name: 'load',
           status: 'skipped',
           durationMs: 0,
-          detail: 'no k6 profile in this build yet',
+          detail: 'not part of sim yet (npm run load runs k6 alone)',
         });
-        task.skip('load: no k6 profile in this build yet');
+        task.skip('load: not part of sim yet (npm run load runs k6 alone)');
       },
     },
     phase('collect', async () => {
