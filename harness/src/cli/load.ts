@@ -1,8 +1,7 @@
 // npm run load: the k6 journey alone, against --target, a rehearsal left
 // running, or (when neither) a rehearsal started for it and removed afterwards.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import {
   acknowledgedWrites,
@@ -15,12 +14,9 @@ import {
 } from '../load/index.ts';
 import { repoRoot } from '../paths.ts';
 import { mark, table } from '../report/index.ts';
-import { buildImagesPhase, listenForInterrupts, startFailure } from '../sim/index.ts';
-import { projectContainers, removeProject, stackProjectName, startRehearsal } from '../stack/index.ts';
-import { listProjects } from './projects.ts';
+import { startStandaloneRehearsal } from '../sim/index.ts';
+import { listProjects, projectContainers, readCaCertificate, stackProjectName } from '../stack/index.ts';
 import { UsageError } from './usage.ts';
-
-const run = promisify(execFile);
 
 export const loadHelp = `npm run load -- [options]
   --target URL        where to send the load (default: a rehearsal left running, else one started for it)
@@ -42,14 +38,12 @@ async function keptRehearsal(): Promise<
   if (!proxy) return undefined;
   const info = await new Docker().getContainer(proxy.id).inspect();
   const port = info.Config.Env.find((entry) => entry.startsWith('HTTPS_PORT='))?.split('=')[1];
-  const { stdout } = await run('docker', [
-    'exec',
-    proxy.id,
-    'cat',
-    '/data/caddy/pki/authorities/local/root.crt',
-  ]);
   return port
-    ? { baseUrl: `https://localhost:${port}`, caCertificate: stdout, projectName: project }
+    ? {
+        baseUrl: `https://localhost:${port}`,
+        caCertificate: await readCaCertificate(proxy.id),
+        projectName: project,
+      }
     : undefined;
 }
 
@@ -83,27 +77,12 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   let target = values.target ? { baseUrl: values.target.replace(/\/$/, '') } : await keptRehearsal();
   let teardown = async () => undefined as unknown;
   if (!target) {
-    const images = await buildImagesPhase((line) => process.stdout.write(`${line}\n`));
     const projectName = stackProjectName('load');
-    process.stdout.write(`starting ${projectName}\n`);
-    const interrupts = listenForInterrupts({
-      progress: process.stdout,
-      step: () => 'load',
-      force: () => removeProject(projectName),
-    });
-    const rehearsal = await startRehearsal({
-      images: {
-        backend: images.backend?.reference ?? '',
-        frontend: images.frontend?.reference ?? '',
-        proxy: images.proxy?.reference ?? '',
-      },
+    const { rehearsal, interrupts } = await startStandaloneRehearsal({
       projectName,
+      step: 'load',
       // 100 users sign up and in from one address; the per-account lockout stays as in production.
       env: { RATE_LIMIT_AUTH_MAX: env.RATE_LIMIT_AUTH_MAX ?? '100000' },
-      abort: interrupts.interrupted,
-    }).catch((error: unknown) => {
-      interrupts.dispose();
-      throw startFailure(error);
     });
     target = { baseUrl: rehearsal.baseUrl, caCertificate: rehearsal.caCertificate, projectName };
     teardown = async () => {

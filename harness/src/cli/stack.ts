@@ -7,15 +7,14 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { baseImages } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
-import { buildImagesPhase, listenForInterrupts, rehearsalDefaults, startFailure } from '../sim/index.ts';
+import { rehearsalDefaults, startStandaloneRehearsal } from '../sim/index.ts';
 import {
+  listProjects,
   projectContainers,
   removeOrphanStacks,
   removeProject,
-  startRehearsal,
   type ServiceContainer,
 } from '../stack/index.ts';
-import { listProjects } from './projects.ts';
 import { UsageError } from './usage.ts';
 
 export const stackHelp = `npm run up|down|status|logs -- [--dev | --rehearsal]
@@ -94,28 +93,13 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
     );
     return 0;
   }
-  const images = await buildImagesPhase((line) => process.stdout.write(`${line}\n`));
   const projectName = `todo-kept-${Math.random().toString(36).slice(2, 8)}`;
-  process.stdout.write(`starting ${projectName}\n`);
-  const interrupts = listenForInterrupts({
-    progress: process.stdout,
-    step: () => 'rehearsal up',
-    force: () => removeProject(projectName),
-  });
-  const rehearsal = await startRehearsal({
-    images: {
-      backend: images.backend?.reference ?? '',
-      frontend: images.frontend?.reference ?? '',
-      proxy: images.proxy?.reference ?? '',
-    },
+  const { rehearsal, interrupts } = await startStandaloneRehearsal({
     projectName,
+    step: 'rehearsal up',
     env: rehearsalDefaults(env),
-    abort: interrupts.interrupted,
-  })
-    .catch((error: unknown) => {
-      throw startFailure(error);
-    })
-    .finally(interrupts.dispose);
+  });
+  interrupts.dispose();
   await rehearsal.detach();
   const ca = join(tmpdir(), `${projectName}-ca.crt`);
   await writeFile(ca, rehearsal.caCertificate);

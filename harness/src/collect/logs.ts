@@ -4,10 +4,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 
-/** Writes each container's whole log (stdout and stderr) to <dir>/<service>.log; returns the files. */
-export async function saveLogs(containers: Map<string, string>, dir: string): Promise<string[]> {
+/** Writes each container's whole log (stdout and stderr) to <dir>/<service>.log; returns the file of each service. */
+export async function saveLogs(containers: Map<string, string>, dir: string): Promise<Map<string, string>> {
   await mkdir(dir, { recursive: true });
-  const files: string[] = [];
+  const files = new Map<string, string>();
   for (const [id, service] of containers) {
     const file = join(dir, `${service}.log`);
     const out = createWriteStream(file);
@@ -17,7 +17,7 @@ export async function saveLogs(containers: Map<string, string>, dir: string): Pr
     await new Promise((resolve) => child.on('close', resolve));
     out.end();
     await finished(out);
-    files.push(file);
+    files.set(service, file);
   }
   return files;
 }

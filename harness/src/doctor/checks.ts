@@ -5,7 +5,7 @@ import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseEnv, promisify } from 'node:util';
-import { baseImages, overridesFile } from '../images/index.ts';
+import { baseImages, imageId, overridesFile } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 import { composeVersion } from '../stack/index.ts';
 
@@ -147,17 +147,11 @@ export async function checkPorts(env: NodeJS.ProcessEnv = process.env): Promise<
     : ok('ports', `free: ${Object.values(wanted).join(', ')} (the rehearsal picks its own)`);
 }
 
-const imageExists = (reference: string) =>
-  run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]).then(
-    () => true,
-    () => false,
-  );
-
 /** Base images: present locally, or pullable from a registry; otherwise build the offline ones. */
 export async function checkBaseImages(): Promise<Finding> {
   const images = Object.values(baseImages());
   const missing: string[] = [];
-  for (const image of images) if (!(await imageExists(image))) missing.push(image);
+  for (const image of images) if (!(await imageId(image))) missing.push(image);
   if (!missing.length) {
     const source = existsSync(overridesFile) ? 'offline stand-ins from .images.env' : 'pulled';
     return ok('base images', `${images.length} present (${source})`);

@@ -61,7 +61,8 @@ async function inputFiles(prefixes: string[]): Promise<string[]> {
     .sort();
 }
 
-async function imageId(reference: string): Promise<string | undefined> {
+/** The id (sha256 of the configuration) of a local image, or undefined when it is not here. */
+export async function imageId(reference: string): Promise<string | undefined> {
   try {
     const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]);
     return stdout.trim() || undefined;

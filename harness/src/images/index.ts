@@ -1,6 +1,7 @@
 export {
   buildAppImages,
   buildImage,
+  imageId,
   imageTag,
   type AppImage,
   type BuildOptions,

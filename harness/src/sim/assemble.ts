@@ -1,10 +1,10 @@
 // Puts a finished (or failed) run together as the gate report.
-import { baseImages } from '../images/index.ts';
+import { baseImages, imageId } from '../images/index.ts';
 import { judge, type Metrics, type Threshold } from '../gate/index.ts';
 import type { PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
 import type { RunFailure } from './failure.ts';
-import type { SimImages } from './phases.ts';
-import { configHash, gitInfo, imageIds, stackSettings } from './provenance.ts';
+import { imageReferences, type SimImages } from './phases.ts';
+import { configHash, gitInfo, stackSettings } from './provenance.ts';
 
 export interface RunOutcome {
   runId: string;
@@ -24,16 +24,24 @@ export interface RunOutcome {
   failure?: RunFailure;
 }
 
+/** Postgres, Redis, Node and Caddy by reference, with the ids they have here. */
+async function baseImageIds(env: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>> {
+  const ids: Record<string, string | undefined> = {};
+  for (const reference of Object.values(baseImages(env))) ids[reference] = await imageId(reference);
+  return ids;
+}
+
 export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
   const { failure, images, dir } = outcome;
   const gate = failure ? { ok: false, thresholds: [] } : judge(outcome.metrics, outcome.thresholds);
   const verdict = failure ? 'error' : gate.ok ? 'pass' : 'fail';
+  const references = imageReferences(images);
   const settings = await stackSettings(outcome.composeFile, outcome.env, {
     ...baseImages(outcome.env),
     ...outcome.ownSettings,
-    BACKEND_IMAGE: images.backend?.reference ?? '',
-    FRONTEND_IMAGE: images.frontend?.reference ?? '',
-    PROXY_IMAGE: images.proxy?.reference ?? '',
+    BACKEND_IMAGE: references.backend,
+    FRONTEND_IMAGE: references.frontend,
+    PROXY_IMAGE: references.proxy,
   });
   const thresholds = outcome.thresholds.map((t) => `${t.metric}=${t.expression}`);
   const finishedAt = new Date();
@@ -51,7 +59,7 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
       composeFile: outcome.composeFile,
       env: settings,
       images,
-      baseImageIds: await imageIds(Object.values(baseImages(outcome.env))),
+      baseImageIds: await baseImageIds(outcome.env),
       thresholds,
     }),
     config: { composeFile: outcome.composeFile, env: settings, thresholds },

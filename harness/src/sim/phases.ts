@@ -53,6 +53,13 @@ export async function buildImagesPhase(output: (line: string) => void): Promise<
   return images;
 }
 
+/** The three images as the rehearsal takes them: by reference. */
+export const imageReferences = (images: SimImages): Record<AppImageName, string> => ({
+  backend: images.backend?.reference ?? '',
+  frontend: images.frontend?.reference ?? '',
+  proxy: images.proxy?.reference ?? '',
+});
+
 /** A failed `rehearsal up` as the service to blame, its last log lines and what to try. */
 export function startFailure(error: unknown, logsDir?: string): RunFailure {
   if (error instanceof RunFailure) return error;

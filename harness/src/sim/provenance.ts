@@ -44,18 +44,6 @@ export async function stackSettings(
   return settings;
 }
 
-/** Image ids by reference (undefined for one not present). */
-export async function imageIds(references: string[]): Promise<Record<string, string | undefined>> {
-  const ids: Record<string, string | undefined> = {};
-  for (const reference of references) {
-    ids[reference] = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]).then(
-      ({ stdout }) => stdout.trim(),
-      () => undefined,
-    );
-  }
-  return ids;
-}
-
 export async function configHash(input: {
   composeFile: string;
   env: Record<string, string>;

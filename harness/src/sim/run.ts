@@ -24,7 +24,7 @@ import {
 } from '../stack/index.ts';
 import { assembleReport } from './assemble.ts';
 import { RunFailure } from './failure.ts';
-import { buildImagesPhase, startFailure, type SimImages } from './phases.ts';
+import { buildImagesPhase, imageReferences, startFailure, type SimImages } from './phases.ts';
 import { runScenarios } from './scenarios.ts';
 import { serviceRecords } from './services.ts';
 import { listenForInterrupts } from './signals.ts';
@@ -86,9 +86,9 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
   const saveAllLogs = async () => {
     const containers = await projectContainers(projectName).catch(() => []);
     const files = await saveLogs(new Map(containers.map((c) => [c.id, c.service])), join(dir, 'logs')).catch(
-      () => [],
+      () => new Map<string, string>(),
     );
-    for (const file of files) logs.set(file.replace(/^.*\//, '').replace(/\.log$/, ''), relative(dir, file));
+    for (const [service, file] of files) logs.set(service, relative(dir, file));
   };
   const stopSampling = async () => {
     const seen = await sampler?.stop();
@@ -141,11 +141,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     phase('rehearsal up', async (output) => {
       output(`starting ${projectName} (${composeFile})`);
       const start = startRehearsal({
-        images: {
-          backend: images.backend?.reference ?? '',
-          frontend: images.frontend?.reference ?? '',
-          proxy: images.proxy?.reference ?? '',
-        },
+        images: imageReferences(images),
         projectName,
         env: rehearsalDefaults(options.env),
         abort: interrupts.interrupted,

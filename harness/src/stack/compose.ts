@@ -136,25 +136,32 @@ export const stackProjectName = (kind: string): string =>
   `todo-${kind}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
+ * Compose projects with containers, networks or volumes left (a half-removed
+ * project may have only the latter), those with containers first, ordered by
+ * their oldest container's creation.
+ */
+export async function listProjects(): Promise<string[]> {
+  const label = '{{.Label "com.docker.compose.project"}}';
+  const filter = ['--filter', 'label=com.docker.compose.project'];
+  const lines = async (...args: string[]) => (await run('docker', args)).stdout.split('\n').filter(Boolean);
+  const rows = (await lines('ps', '-a', ...filter, '--format', `{{.CreatedAt}}\t${label}`)).map(
+    (line) => line.split('\t') as [string, string],
+  );
+  rows.sort((a, b) => a[0].localeCompare(b[0]));
+  const others = [
+    ...(await lines('network', 'ls', ...filter, '--format', label)),
+    ...(await lines('volume', 'ls', ...filter, '--format', label)),
+  ];
+  return [...new Set([...rows.map((row) => row[1]), ...others])];
+}
+
+/**
  * Removes the stacks of runs that died without tearing down (a crash, kill -9):
  * containers, networks and volumes of every todo-* project whose owner is gone.
  * Live runs, concurrent ones included, are left alone. Returns the projects removed.
  */
 export async function removeOrphanStacks(): Promise<string[]> {
-  // Containers, networks and volumes: a half-removed project may have only the latter left.
-  const lists = await Promise.all(
-    [
-      ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}'],
-      ['network', 'ls', '--format', '{{.Label "com.docker.compose.project"}}'],
-      ['volume', 'ls', '--format', '{{.Label "com.docker.compose.project"}}'],
-    ].map((args) =>
-      run('docker', args).then(
-        ({ stdout }) => stdout.split('\n'),
-        () => [],
-      ),
-    ),
-  );
-  const orphans = [...new Set(lists.flat())].filter((project) => {
+  const orphans = (await listProjects().catch(() => [])).filter((project) => {
     const pid = /^todo-[a-z-]+?-(\d+)-[a-z0-9]+$/.exec(project)?.[1];
     return pid !== undefined && processIsGone(Number(pid));
   });

@@ -1,5 +1,6 @@
 export {
   composeVersion,
+  listProjects,
   projectLeftovers,
   removeOrphanStacks,
   removeProject,
@@ -9,7 +10,12 @@ export {
   type StackOptions,
   type StartedStack,
 } from './compose.ts';
-export { startRehearsal, type RehearsalOptions, type StartedRehearsal } from './rehearsal.ts';
+export {
+  readCaCertificate,
+  startRehearsal,
+  type RehearsalOptions,
+  type StartedRehearsal,
+} from './rehearsal.ts';
 export { diagnoseStart, logTail, projectContainers, type ServiceContainer } from './inspect.ts';
 export {
   ServiceFailed,

@@ -63,6 +63,17 @@ async function writeSecrets(): Promise<{ file: string; remove: () => Promise<voi
   return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** The root certificate (PEM) of the CA a rehearsal's proxy issues its certificate from. */
+export async function readCaCertificate(proxyContainerId: string): Promise<string> {
+  const { stdout } = await run('docker', [
+    'exec',
+    proxyContainerId,
+    'cat',
+    '/data/caddy/pki/authorities/local/root.crt',
+  ]);
+  return stdout;
+}
+
 /**
  * The production rehearsal (docker-compose.prod.yml) from built images: its
  * own project, ports and secrets, so runs never collide. Everything goes with down().
@@ -110,12 +121,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
     }
   };
   try {
-    const { stdout: caCertificate } = await run('docker', [
-      'exec',
-      stack.containerId('proxy'),
-      'cat',
-      '/data/caddy/pki/authorities/local/root.crt',
-    ]);
+    const caCertificate = await readCaCertificate(stack.containerId('proxy'));
     const dispatcher = new Agent({ connect: { ca: caCertificate } });
     const trusted: typeof undiciFetch = (input, init) => undiciFetch(input, { ...init, dispatcher });
     return {
