@@ -3,9 +3,7 @@
 // no-change build times, start-to-healthy per service and the rehearsal's time
 // to its first 200 through the proxy. Writes results/containers.{json,md}.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   baseImages,
@@ -13,11 +11,11 @@ import {
   composeVersion,
   removeOrphans,
   stackProjectName,
-  repoRoot,
   startRehearsal,
   type AppImage,
   type BuiltImage,
 } from '../src/index.ts';
+import { writeResults } from './results.ts';
 
 const run = promisify(execFile);
 const docker = async (...args: string[]) =>
@@ -193,8 +191,4 @@ Start to healthy per service (container start to its first passing health check;
 | --- | --- |
 ${services.map((service) => `| ${service} | ${((results.rehearsal.medianHealthyMs[service] ?? NaN) / 1000).toFixed(1)} s |`).join('\n')}
 `;
-const out = join(repoRoot, 'harness', 'bench', 'results');
-await mkdir(out, { recursive: true });
-await writeFile(join(out, 'containers.json'), `${JSON.stringify(results, null, 2)}\n`);
-await writeFile(join(out, 'containers.md'), markdown);
-console.log(markdown);
+await writeResults('containers', results, markdown);

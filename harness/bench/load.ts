@@ -1,13 +1,13 @@
-/* eslint-disable no-console -- a benchmark reports on stdout */
 // The rehearsal under 100 concurrent users (the k6 `load` profile through
 // `npm run load`, which starts and removes its own rehearsal): latency
 // percentiles per endpoint group, throughput, failed requests, checks, and the
 // reconciliation with the database. Writes results/load.{json,md}.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../src/index.ts';
+import { writeResults } from './results.ts';
 import type { K6Summary } from '../src/load/index.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 100);
@@ -89,8 +89,4 @@ const markdown = [
   '',
 ].join('\n');
 
-const out = join(repoRoot, 'harness/bench/results');
-await mkdir(out, { recursive: true });
-await writeFile(join(out, 'load.json'), `${JSON.stringify(result, null, 2)}\n`);
-await writeFile(join(out, 'load.md'), markdown);
-console.log(markdown);
+await writeResults('load', result, markdown);

@@ -3,11 +3,12 @@
 // cache) and with warm ones (nothing changed), and each phase's share.
 // Writes results/sim.{json,md}. Removes every todo-backend/frontend/proxy image first.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../src/index.ts';
+import { writeResults } from './results.ts';
 import type { SimReport } from '../src/report/index.ts';
 
 const run = promisify(execFile);
@@ -116,8 +117,4 @@ const markdown = [
   '',
 ].join('\n');
 
-const out = join(repoRoot, 'harness/bench/results');
-await mkdir(out, { recursive: true });
-await writeFile(join(out, 'sim.json'), `${JSON.stringify(result, null, 2)}\n`);
-await writeFile(join(out, 'sim.md'), markdown);
-console.log(markdown);
+await writeResults('sim', result, markdown);

@@ -7,6 +7,10 @@ const headline: Record<SimReport['verdict'], string> = {
   error: 'Could not run',
 };
 
+/** A titled table; nothing when there are no rows. */
+const section = (title: string, header: string[], rows: string[][]): string[] =>
+  rows.length ? [`## ${title}`, '', markdownTable(header, rows), ''] : [];
+
 /** report.md: what a reviewer reads (and what lands in GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(report: SimReport): string {
   const out: string[] = [
@@ -27,55 +31,36 @@ export function renderMarkdown(report: SimReport): string {
     );
     if (report.error.logTail.length) out.push('```', ...report.error.logTail, '```', '');
   }
-  if (report.thresholds.length) {
-    out.push(
-      '## Thresholds',
-      '',
-      markdownTable(
-        ['Metric', 'Threshold', 'Measured', 'Verdict'],
-        report.thresholds.map((t) => [t.metric, t.expression, measured(t), mark(t.ok)]),
-      ),
-      '',
-    );
-  }
-  if (report.scenarios.length) {
-    out.push(
-      '## Scenarios',
-      '',
-      markdownTable(
-        ['Scenario', 'Steps', 'Time', 'Result'],
-        report.scenarios.map((s) => [
-          s.name,
-          String(s.steps.length),
-          seconds(s.durationMs),
-          s.skipped ? `skipped: ${s.skipped}` : s.ok ? 'pass' : `FAIL: ${s.error ?? ''}`,
-        ]),
-      ),
-      '',
-    );
-  }
-  if (report.services.length) {
-    out.push(
-      '## Services',
-      '',
-      markdownTable(
-        ['Service', 'Start-up', 'Restarts', 'OOM kills', 'CPU avg / peak', 'Memory peak / limit'],
-        report.services.map((s) => [
-          s.service,
-          s.startupSeconds === undefined ? '–' : `${s.startupSeconds} s`,
-          String(s.restarts),
-          String(s.oomKills),
-          s.cpuAvgPercent === undefined ? '–' : `${s.cpuAvgPercent}% / ${s.cpuPeakPercent}%`,
-          `${megabytes(s.memoryPeakBytes)} / ${megabytes(s.memoryLimitBytes)}`,
-        ]),
-      ),
-      '',
-    );
-  }
   out.push(
-    '## Phases',
-    '',
-    markdownTable(
+    ...section(
+      'Thresholds',
+      ['Metric', 'Threshold', 'Measured', 'Verdict'],
+      report.thresholds.map((t) => [t.metric, t.expression, measured(t), mark(t.ok)]),
+    ),
+    ...section(
+      'Scenarios',
+      ['Scenario', 'Steps', 'Time', 'Result'],
+      report.scenarios.map((s) => [
+        s.name,
+        String(s.steps.length),
+        seconds(s.durationMs),
+        s.skipped ? `skipped: ${s.skipped}` : s.ok ? 'pass' : `FAIL: ${s.error ?? ''}`,
+      ]),
+    ),
+    ...section(
+      'Services',
+      ['Service', 'Start-up', 'Restarts', 'OOM kills', 'CPU avg / peak', 'Memory peak / limit'],
+      report.services.map((s) => [
+        s.service,
+        s.startupSeconds === undefined ? '–' : `${s.startupSeconds} s`,
+        String(s.restarts),
+        String(s.oomKills),
+        s.cpuAvgPercent === undefined ? '–' : `${s.cpuAvgPercent}% / ${s.cpuPeakPercent}%`,
+        `${megabytes(s.memoryPeakBytes)} / ${megabytes(s.memoryLimitBytes)}`,
+      ]),
+    ),
+    ...section(
+      'Phases',
       ['Phase', 'Status', 'Time', 'Share'],
       report.phases.map((p) => [
         p.name,
@@ -84,24 +69,16 @@ export function renderMarkdown(report: SimReport): string {
         `${Math.round((p.durationMs / Math.max(report.durationMs, 1)) * 100)}%`,
       ]),
     ),
-    '',
+    ...section(
+      'Images',
+      ['Image', 'Reference', 'Digest (image id)', 'Built this run'],
+      Object.entries(report.images).map(([name, image]) => [
+        name,
+        image.reference,
+        image.id,
+        image.built ? seconds(image.buildMs) : 'no (cached)',
+      ]),
+    ),
   );
-  const images = Object.entries(report.images);
-  if (images.length) {
-    out.push(
-      '## Images',
-      '',
-      markdownTable(
-        ['Image', 'Reference', 'Digest (image id)', 'Built this run'],
-        images.map(([name, image]) => [
-          name,
-          image.reference,
-          image.id,
-          image.built ? seconds(image.buildMs) : 'no (cached)',
-        ]),
-      ),
-      '',
-    );
-  }
   return out.join('\n');
 }
