@@ -248,4 +248,19 @@ describe('rate limits', () => {
     const other = await signedUpClient(limited.url);
     expect((await other.listTasks()).status).toBe(200);
   });
+
+  it('counts sign-up, sign-in and sign-out against the auth limit only, not the API limit', async () => {
+    await using limited = await startApi({
+      env: { RATE_LIMIT_API_MAX: '2', RATE_LIMIT_API_WINDOW_SECONDS: '60', RATE_LIMIT_AUTH_MAX: '100' },
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const client = new Client(limited.url);
+      const email = `limits-${i}-${Date.now()}@example.com`;
+      statuses.push((await client.signUp(email)).status);
+      statuses.push((await client.signOut()).status);
+      statuses.push((await client.signIn(email)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200]);
+  });
 });

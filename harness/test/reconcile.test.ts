@@ -50,12 +50,14 @@ describe('reconciling the load with the database', () => {
       {
         created: [ids.kept, ids.lost, ids.undeleted, ids.deleted, ids.twice],
         deleted: [ids.undeleted, ids.deleted],
+        deleting: [ids.undeleted, ids.deleted],
       },
       'run1',
     );
     expect(found).toEqual({
       created: 5,
       deleted: 2,
+      inDoubt: 0,
       missing: [ids.lost],
       undeleted: [ids.undeleted],
       duplicated: ['write report'],
@@ -65,9 +67,19 @@ describe('reconciling the load with the database', () => {
   it('finds nothing wrong when the database holds exactly what was acknowledged', async () => {
     const found = await reconcile(
       postgres.getId(),
-      { created: [ids.kept], deleted: [ids.lost] },
+      { created: [ids.kept], deleted: [ids.lost], deleting: [ids.lost] },
       'other-run',
     );
     expect(found).toMatchObject({ missing: [], undeleted: [], duplicated: [] });
+  });
+
+  it('holds a delete that was sent but never answered to neither outcome', async () => {
+    const found = await reconcile(
+      postgres.getId(),
+      // The delete of "lost" may have happened; "kept"'s unanswered delete did not.
+      { created: [ids.kept, ids.lost], deleted: [], deleting: [ids.kept, ids.lost] },
+      'other-run',
+    );
+    expect(found).toMatchObject({ inDoubt: 2, missing: [], undeleted: [] });
   });
 });

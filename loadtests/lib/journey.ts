@@ -22,11 +22,12 @@ const email = () => `load-${runTag}-${exec.vu.idInTest}@example.com`;
 const uid = () =>
   `${exec.vu.idInTest}-${exec.vu.iterationInScenario}-${Math.random().toString(36).slice(2, 10)}`;
 
-function record(action: 'created' | 'deleted', task: Task): void {
-  // One line per acknowledged write; the harness reads them from k6's console output.
+function record(action: 'created' | 'deleted' | 'deleting', task: Task): void {
+  // One line per acknowledged write (and per delete sent: its answer may never
+  // come); the harness reads them from k6's console output.
   // eslint-disable-next-line no-console -- the console output is the channel
   console.log(`reconcile ${action} ${task.id}`);
-  (action === 'created' ? created : deleted).add(1);
+  if (action !== 'deleting') (action === 'created' ? created : deleted).add(1);
 }
 
 function createTask(title: string, priority: Task['priority']): Task | undefined {
@@ -111,6 +112,7 @@ export function journey(): void {
   think();
 
   if (third) {
+    record('deleting', third);
     const response = api.deleteTask(third.id);
     if (check(response, { 'delete: 204': (r) => r.status === 204 })) record('deleted', third);
   }

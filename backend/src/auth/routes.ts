@@ -21,6 +21,9 @@ export function authRoutes(
       method: ['GET', 'POST'],
       url: '/api/auth/*',
       schema: { hide: true },
+      // better-auth limits these itself, per address (RATE_LIMIT_AUTH_*): a
+      // signed-out visitor's sign-ins must not count against the per-user API limit.
+      config: { rateLimit: false },
       async handler(request: FastifyRequest, reply: FastifyReply) {
         const headers = toWebHeaders(request.headers);
         headers.set(clientIpHeader, request.ip);

@@ -124,7 +124,8 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
         const found = await reconcile(postgres.id, await acknowledgedWrites(result.consolePath), runTag);
         lost = found.missing.length + found.undeleted.length + found.duplicated.length > 0;
         process.stdout.write(
-          `reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged; ` +
+          `reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged` +
+            `${found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : ''}; ` +
             `${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated\n`,
         );
       }

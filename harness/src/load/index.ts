@@ -9,4 +9,4 @@ export {
   type LoadProfile,
   type LoadResult,
 } from './k6.ts';
-export { reconcile, type Reconciliation } from './reconcile.ts';
+export { reconcile, type Reconciliation, type Writes } from './reconcile.ts';

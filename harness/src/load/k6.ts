@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { repoRoot } from '../paths.ts';
+import type { Writes } from './reconcile.ts';
 
 export const k6Missing =
   'k6 is not installed: bash scripts/k6.sh builds it with Go (npm run provision runs it), or install k6 1.x from grafana.com/docs/k6';
@@ -114,15 +115,12 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
   return { exitCode, summaryPath, dashboardPath, consolePath, summary };
 }
 
-/** The task ids the load was told were created and deleted, from k6's console output. */
-export async function acknowledgedWrites(
-  consolePath: string,
-): Promise<{ created: string[]; deleted: string[] }> {
+/** The task ids the load was told were created and deleted, and the deletes it sent, from k6's console output. */
+export async function acknowledgedWrites(consolePath: string): Promise<Writes> {
   const text = existsSync(consolePath) ? await readFile(consolePath, 'utf8') : '';
-  const created: string[] = [];
-  const deleted: string[] = [];
-  for (const match of text.matchAll(/reconcile (created|deleted) ([0-9a-f-]{36})/g)) {
-    (match[1] === 'created' ? created : deleted).push(match[2] as string);
+  const writes: Writes = { created: [], deleted: [], deleting: [] };
+  for (const match of text.matchAll(/reconcile (created|deleted|deleting) ([0-9a-f-]{36})/g)) {
+    writes[match[1] as keyof Writes].push(match[2] as string);
   }
-  return { created, deleted };
+  return writes;
 }

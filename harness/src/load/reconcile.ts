@@ -1,10 +1,21 @@
 // After the load: did the database keep exactly what the load was told?
-// Every acknowledged create exists once, every acknowledged delete is gone.
+// Every acknowledged create exists once, every acknowledged delete is gone. A
+// delete that was sent but never answered (the run ended, the request timed
+// out) may or may not have happened: either state of that task is right.
 import { spawn } from 'node:child_process';
+
+/** What the load logged: creates and deletes acknowledged, and deletes sent. */
+export interface Writes {
+  created: string[];
+  deleted: string[];
+  deleting: string[];
+}
 
 export interface Reconciliation {
   created: number;
   deleted: number;
+  /** Deletes sent without an answer: the task may exist or not. */
+  inDoubt: number;
   /** Acknowledged creates (not deleted since) that are not in the database. */
   missing: string[];
   /** Acknowledged deletes still in the database. */
@@ -41,11 +52,12 @@ const uuidList = (ids: string[]) => `'{${ids.filter((id) => /^[0-9a-f-]{36}$/.te
 
 export async function reconcile(
   postgresContainer: string,
-  writes: { created: string[]; deleted: string[] },
+  writes: Writes,
   runTag: string,
 ): Promise<Reconciliation> {
   const deleted = new Set(writes.deleted);
-  const kept = writes.created.filter((id) => !deleted.has(id));
+  const inDoubt = new Set(writes.deleting.filter((id) => !deleted.has(id)));
+  const kept = writes.created.filter((id) => !deleted.has(id) && !inDoubt.has(id));
   const present = new Set(
     await psql(
       postgresContainer,
@@ -61,6 +73,7 @@ export async function reconcile(
   return {
     created: writes.created.length,
     deleted: deleted.size,
+    inDoubt: inDoubt.size,
     missing: kept.filter((id) => !present.has(id)),
     undeleted: [...deleted].filter((id) => present.has(id)),
     duplicated,
