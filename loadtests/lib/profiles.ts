@@ -71,6 +71,8 @@ export function profileOptions(name: string): Options {
   return {
     scenarios: { [name]: { ...scenario, exec: 'default' } },
     thresholds: { ...defaultThresholds, ...overrides },
+    // Each virtual user is one browser: its session cookie outlives a visit.
+    noCookiesReset: true,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
     // The rehearsal's certificate comes from its own CA, which the harness adds via SSL_CERT_FILE.
     insecureSkipTLSVerify: __ENV.INSECURE_TLS === 'true',
