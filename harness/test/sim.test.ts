@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppImages, projectLeftovers } from '../src/index.ts';
 import type { SimReport } from '../src/report/index.ts';
@@ -19,7 +21,8 @@ describe('npm run sim', () => {
     await rm(reportsDir, { recursive: true, force: true });
   });
 
-  const sim = (...args: string[]) => ['sim', '--reports-dir', reportsDir, ...args];
+  // The one-user k6 profile: the 100-user default is bench:load's to measure.
+  const sim = (...args: string[]) => ['sim', '--reports-dir', reportsDir, '--profile', 'smoke', ...args];
   const projectOf = (report: SimReport) => report.stack?.projectName ?? '';
 
   it('passes two runs at once, each with its own stack, report and clean teardown', async () => {
@@ -41,11 +44,26 @@ describe('npm run sim', () => {
       for (const image of ['backend', 'frontend', 'proxy'] as const) {
         expect(report.images[image]?.id).toMatch(/^sha256:[0-9a-f]{64}$/);
       }
-      expect(report.thresholds.map((t) => `${t.metric}=${t.expression}`)).toContain(
-        'http_req_duration=p(95)<3000',
+      expect(report.thresholds.map((t) => `${t.metric}=${t.expression}`)).toEqual(
+        expect.arrayContaining([
+          'http_req_duration=p(95)<3000',
+          'http_req_duration{group:chat}=p(95)<3000',
+          'http_req_failed=rate<0.01',
+          'checks=rate>0.99',
+          'tasks_lost=count==0',
+          'service_memory=max<0.9',
+          'scenario_req_duration=p(95)<3000',
+        ]),
       );
-      expect(report.thresholds.length).toBeGreaterThanOrEqual(7);
       expect(report.thresholds.every((t) => t.ok && t.measured !== null)).toBe(true);
+      // The load ran, and the database kept exactly what it was told.
+      expect(report.load).toMatchObject({ profile: 'smoke', k6ExitCode: 0, failedRate: 0 });
+      expect(report.load?.reconciliation).toMatchObject({ lost: 0, missing: [], undeleted: [] });
+      expect(report.load?.reconciliation?.created).toBeGreaterThanOrEqual(8);
+      expect(report.load?.latency.map((row) => row.metric)).toContain(
+        'http_req_duration{group:tasks:create}',
+      );
+      expect(await readFile(report.artefacts.dashboard ?? '', 'utf8')).toContain('<html');
       expect(report.services.map((s) => s.service)).toEqual(
         expect.arrayContaining([
           'backend-1',
@@ -79,7 +97,7 @@ describe('npm run sim', () => {
     expect(second.scenarios.find((s) => s.kind === 'browser')?.skipped).toMatch(/--no-browser/);
   });
 
-  it('fails the gate (exit 1) naming the failed step and the breached thresholds', async () => {
+  it('fails the gate (exit 1) on an impossible load threshold and a failed step, naming each with what was measured', async () => {
     // Brute-force protection switched off: the lockout scenario must catch it.
     const run = await runCli(sim('--no-browser', '--threshold', 'http_req_duration=p(95)<1'), {
       RATE_LIMIT_SIGNIN_FAILURES_MAX: '1000',
@@ -87,8 +105,22 @@ describe('npm run sim', () => {
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/FAIL repeated bad sign-ins are rate-limited: [^\n]*429/);
     expect(run.stdout).toMatch(/breached: scenarios_failed count==0 \(measured 1\)/);
-    expect(run.stdout).toMatch(/breached: http_req_duration p\(95\)<1 \(measured [\d.]+ ms\)/);
+    const measured = /breached: http_req_duration p\(95\)<1 \(measured ([\d.]+) ms\)/.exec(run.stdout);
+    expect(measured, run.stdout).not.toBeNull();
     expect(run.stdout).toContain('GATE FAILED');
+    // The report says the same: the breached threshold with its measured value, from k6's summary.
+    const markdown = await readFile(/report: (\S+report\.md)/.exec(run.stdout)?.[1] ?? '', 'utf8');
+    expect(markdown).toContain(`| http_req_duration | p(95)<1 | ${measured?.[1]} ms | FAIL |`);
+    const report = JSON.parse(
+      await readFile(join(/report: (\S+)\/report\.md/.exec(run.stdout)?.[1] ?? '', 'report.json'), 'utf8'),
+    ) as SimReport;
+    const breached = report.thresholds.find((t) => t.metric === 'http_req_duration');
+    expect(breached).toMatchObject({ expression: 'p(95)<1', ok: false });
+    const summary = JSON.parse(
+      await readFile(join(report.artefacts.dir, report.load?.files.summary ?? ''), 'utf8'),
+    ) as { metrics: Record<string, { values: Record<string, number> }> };
+    expect(breached?.measured).toBeCloseTo(summary.metrics.http_req_duration?.values['p(95)'] ?? -1, 2);
+    expect(report.load?.k6ExitCode).toBe(99);
     const project = /starting (todo-sim-\S+)/.exec(run.stdout)?.[1] ?? '';
     expect(await projectLeftovers(project)).toEqual([]);
   });
@@ -107,22 +139,43 @@ describe('npm run sim', () => {
   const secretDirs = async () =>
     (await readdir(tmpdir())).filter((name) => name.startsWith('todo-rehearsal-'));
 
+  const k6Processes = async () => {
+    const { stdout } = await promisify(execFile)('ps', ['-eo', 'args']);
+    return stdout.split('\n').filter((line) => line.includes(reportsDir) && /\bk6 run\b/.test(line));
+  };
+
   it.each([
     ['SIGTERM', 'while the stack starts', /starting todo-sim-/],
     ['SIGINT', 'during the scenarios', /› user journey/],
-  ] as const)('leaves no container, network, volume or secrets file on %s %s', async (signal, _, moment) => {
-    const secretsBefore = await secretDirs();
-    const run = startCli(sim('--no-browser'));
-    const [, project = ''] = await run.waitFor(/starting (todo-sim-\S+)/);
-    await run.waitFor(moment);
-    await new Promise((resolve) => setTimeout(resolve, signal === 'SIGTERM' ? 3_000 : 500));
-    // Only the harness gets the signal (as when CI cancels a job), not the docker commands it runs.
-    run.child.kill(signal);
-    const result = await run.done;
-    expect(result.code, result.stdout + result.stderr).toBe(2);
-    expect(result.stdout).toContain(`interrupted by ${signal}`);
-    expect(await projectLeftovers(project)).toEqual([]);
-    expect((await secretDirs()).filter((dir) => !secretsBefore.includes(dir))).toEqual([]);
+    ['SIGTERM', 'during the load', /❯ load|load \[started\]/],
+  ] as const)(
+    'leaves no container, network, volume, secrets file or k6 on %s %s',
+    async (signal, _, moment) => {
+      const secretsBefore = await secretDirs();
+      const run = startCli(sim('--no-browser'));
+      const [, project = ''] = await run.waitFor(/starting (todo-sim-\S+)/);
+      await run.waitFor(moment);
+      await new Promise((resolve) => setTimeout(resolve, signal === 'SIGTERM' ? 3_000 : 500));
+      // Only the harness gets the signal (as when CI cancels a job), not the docker commands it runs.
+      run.child.kill(signal);
+      const result = await run.done;
+      expect(result.code, result.stdout + result.stderr).toBe(2);
+      expect(result.stdout).toContain(`interrupted by ${signal}`);
+      expect(await projectLeftovers(project)).toEqual([]);
+      expect((await secretDirs()).filter((dir) => !secretsBefore.includes(dir))).toEqual([]);
+      expect(await k6Processes()).toEqual([]);
+    },
+  );
+
+  it('refuses a load threshold without the load, and a bad profile, in one line', async () => {
+    const noLoad = await runCli(sim('--no-load', '--threshold', 'checks=rate>0.9'));
+    expect(noLoad.code).toBe(2);
+    expect(noLoad.stderr.trim()).toBe(
+      'threshold checks=rate>0.9: the load measures it, and --no-load turns the load off',
+    );
+    const profile = await runCli(['sim', '--profile', 'huge']);
+    expect(profile.code).toBe(2);
+    expect(profile.stderr.trim()).toBe('--profile huge: one of smoke, load, spike, soak, capacity');
   });
 
   it('refuses a bad threshold in one line before starting anything', async () => {

@@ -14,7 +14,10 @@ describe('a rehearsal kept after sim', () => {
 
   beforeAll(async () => {
     reportsDir = await mkdtemp(join(tmpdir(), 'sim-keep-'));
-    const run = await runCli(['sim', '--keep', '--json', '--reports-dir', reportsDir], relaxedLatency);
+    const run = await runCli(
+      ['sim', '--keep', '--no-load', '--json', '--reports-dir', reportsDir],
+      relaxedLatency,
+    );
     expect(run.code, run.stderr).toBe(0);
     report = JSON.parse(run.stdout) as SimReport;
     project = report.stack?.projectName ?? '';

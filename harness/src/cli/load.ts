@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import {
-  acknowledgedWrites,
+  describeReconciliation,
   findK6,
   k6Missing,
   loadProfiles,
-  reconcile,
-  runK6,
+  runLoad,
+  tasksLost,
   type LoadProfile,
 } from '../load/index.ts';
 import { repoRoot } from '../paths.ts';
 import { mark, table } from '../report/index.ts';
-import { startStandaloneRehearsal } from '../sim/index.ts';
+import { startStandaloneRehearsal, type SimLoad } from '../sim/index.ts';
 import { listProjects, projectContainers, readCaCertificate, stackProjectName } from '../stack/index.ts';
 import { UsageError } from './usage.ts';
 
@@ -47,6 +47,26 @@ async function keptRehearsal(): Promise<
     : undefined;
 }
 
+/** --profile, --users and --duration, checked; a mistake is one line (UsageError). */
+export function loadOptions(values: { profile: string; users?: string; duration?: string }): SimLoad {
+  const profile = values.profile as LoadProfile;
+  if (!loadProfiles.includes(profile)) {
+    throw new UsageError(`--profile ${values.profile}: one of ${loadProfiles.join(', ')}`);
+  }
+  const users = values.users === undefined ? undefined : Number(values.users);
+  if (users !== undefined && !(Number.isInteger(users) && users > 0)) {
+    throw new UsageError(`--users ${values.users ?? ''}: expected a whole number above 0`);
+  }
+  if (values.duration !== undefined && !/^(\d+(ms|s|m|h))+$/.test(values.duration)) {
+    throw new UsageError(`--duration ${values.duration}: expected a k6 duration such as 60s, 5m or 1m30s`);
+  }
+  return {
+    profile,
+    ...(users === undefined ? {} : { users }),
+    ...(values.duration === undefined ? {} : { duration: values.duration }),
+  };
+}
+
 export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -59,14 +79,7 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
     },
     strict: true,
   });
-  const profile = values.profile as LoadProfile;
-  if (!loadProfiles.includes(profile)) {
-    throw new UsageError(`--profile ${values.profile}: one of ${loadProfiles.join(', ')}`);
-  }
-  const users = values.users === undefined ? undefined : Number(values.users);
-  if (users !== undefined && !(Number.isInteger(users) && users > 0)) {
-    throw new UsageError(`--users ${values.users ?? ''}: expected a whole number above 0`);
-  }
+  const { profile, users, duration } = loadOptions(values);
   if (values.target && !/^https?:\/\/[^/]+/.test(values.target)) {
     throw new UsageError(`--target ${values.target}: expected a URL such as https://localhost:8443`);
   }
@@ -93,14 +106,19 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   try {
     process.stdout.write(`k6 ${profile} against ${target.baseUrl}\n`);
     const runTag = stamp.toLowerCase().replace(/[^a-z0-9]/g, '');
-    const result = await runK6({
+    const postgres =
+      'projectName' in target && target.projectName
+        ? (await projectContainers(target.projectName)).find((c) => c.service === 'postgres')
+        : undefined;
+    const { result, reconciliation } = await runLoad({
       baseUrl: target.baseUrl,
       profile,
       outDir,
       runTag,
+      postgresContainer: postgres?.id,
       ...('caCertificate' in target && target.caCertificate ? { caCertificate: target.caCertificate } : {}),
       ...(users === undefined ? {} : { users }),
-      ...(values.duration ? { duration: values.duration } : {}),
+      ...(duration ? { duration } : {}),
       onLine: (line) => process.stdout.write(`${line}\n`),
     });
     const rows = Object.entries(result.summary?.metrics ?? {}).flatMap(([metric, data]) =>
@@ -117,19 +135,10 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
     );
     process.stdout.write(`\n${table(['metric', 'threshold', 'measured', 'verdict'], rows)}\n`);
     process.stdout.write(`summary: ${result.summaryPath}\nreport:  ${result.dashboardPath}\n`);
-    let lost = false;
-    if ('projectName' in target && target.projectName) {
-      const postgres = (await projectContainers(target.projectName)).find((c) => c.service === 'postgres');
-      if (postgres) {
-        const found = await reconcile(postgres.id, await acknowledgedWrites(result.consolePath), runTag);
-        lost = found.missing.length + found.undeleted.length + found.duplicated.length > 0;
-        process.stdout.write(
-          `reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged` +
-            `${found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : ''}; ` +
-            `${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated\n`,
-        );
-      }
+    if (reconciliation) {
+      process.stdout.write(`reconciled with the database: ${describeReconciliation(reconciliation)}\n`);
     }
+    const lost = reconciliation !== null && tasksLost(reconciliation) > 0;
     if (lost) return 1;
     if (result.exitCode === 0) return 0;
     if (result.exitCode === 99 || result.exitCode === 108) return 1;

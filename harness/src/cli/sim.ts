@@ -2,12 +2,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveThresholds } from '../gate/index.ts';
 import { repoRoot } from '../paths.ts';
+import { findK6, k6Missing } from '../load/index.ts';
 import { runSim } from '../sim/index.ts';
+import { loadOptions } from './load.ts';
 import { UsageError } from './usage.ts';
 
 export const simHelp = `npm run sim -- [options]
-  Builds the images, starts the production rehearsal, runs the scenarios, judges
-  the thresholds, writes reports/<run-id>/ and removes the stack.
+  Builds the images, starts the production rehearsal, runs the scenarios and the
+  k6 load, judges the thresholds, writes reports/<run-id>/ and removes the stack.
+  --profile NAME         the load: load (default: ramp to 100 users and hold), smoke, spike, soak or capacity
+  --users N              virtual users of the load (default 100)
+  --duration D           how long the load holds, e.g. 60s, 5m
+  --no-load              scenarios only (the load's thresholds are dropped)
   --threshold NAME=EXPR  replace the thresholds of metric NAME (repeatable), e.g. 'http_req_duration=p(95)<300'
                          (also SIM_THRESHOLDS='NAME=EXPR;NAME=EXPR')
   --keep                 leave the stack running and print its URL (npm run down -- --rehearsal removes it)
@@ -22,6 +28,10 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     args,
     options: {
       threshold: { type: 'string', multiple: true },
+      profile: { type: 'string', default: 'load' },
+      users: { type: 'string' },
+      duration: { type: 'string' },
+      'no-load': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-browser': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -35,9 +45,16 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new UsageError(`--startup-timeout ${values['startup-timeout']}: expected a number of seconds`);
   }
-  const thresholds = resolveThresholds({ flags: values.threshold ?? [], env: env.SIM_THRESHOLDS });
+  const load = values['no-load'] ? null : loadOptions(values);
+  if (load && !findK6(env)) throw new UsageError(`${k6Missing} (or run npm run sim -- --no-load)`);
+  const thresholds = resolveThresholds({
+    flags: values.threshold ?? [],
+    env: env.SIM_THRESHOLDS,
+    load: load?.profile ?? null,
+  });
   const report = await runSim({
     thresholds,
+    load,
     keep: values.keep,
     browser: values['no-browser'] ? 'off' : 'auto',
     reportsDir: values['reports-dir'] ?? env.SIM_REPORTS_DIR ?? join(repoRoot, 'reports'),

@@ -8,7 +8,9 @@ type Tags = Record<string, string>;
 
 export interface MetricInfo {
   kind: MetricKind;
-  unit: 'ms' | 's' | 'share' | 'count';
+  unit: 'ms' | 's' | 'share' | 'count' | 'per second';
+  /** sim: measured by the harness; k6: measured and judged by k6 during the load. */
+  source: 'sim' | 'k6';
   description: string;
 }
 
@@ -17,39 +19,97 @@ export const metricCatalogue: Record<string, MetricInfo> = {
   http_req_duration: {
     kind: 'trend',
     unit: 'ms',
-    description: 'time to the full response of each request the scenarios made',
+    source: 'k6',
+    description: 'time to the full response of each request of the load (k6)',
+  },
+  http_req_waiting: {
+    kind: 'trend',
+    unit: 'ms',
+    source: 'k6',
+    description: 'time to the first byte of each request of the load (k6)',
   },
   http_req_failed: {
     kind: 'rate',
     unit: 'share',
-    description: 'share of requests answered with a status the step did not expect',
+    source: 'k6',
+    description: 'share of the load’s requests answered with an error or an unexpected status (k6)',
   },
-  checks: { kind: 'rate', unit: 'share', description: 'share of scenario steps that passed' },
-  scenarios_failed: { kind: 'counter', unit: 'count', description: 'scenarios with a failed step' },
+  http_reqs: { kind: 'counter', unit: 'count', source: 'k6', description: 'requests the load made (k6)' },
+  iterations: { kind: 'counter', unit: 'count', source: 'k6', description: 'visits the load completed (k6)' },
+  checks: {
+    kind: 'rate',
+    unit: 'share',
+    source: 'k6',
+    description: 'share of the load’s checks that passed (k6)',
+  },
+  tasks_lost: {
+    kind: 'counter',
+    unit: 'count',
+    source: 'sim',
+    description:
+      'acknowledged writes of the load the database does not hold (missing, not deleted, stored twice)',
+  },
+  scenario_req_duration: {
+    kind: 'trend',
+    unit: 'ms',
+    source: 'sim',
+    description: 'time to the full response of each request the scenarios made',
+  },
+  scenario_req_failed: {
+    kind: 'rate',
+    unit: 'share',
+    source: 'sim',
+    description: 'share of the scenarios’ requests answered with a status the step did not expect',
+  },
+  scenario_checks: {
+    kind: 'rate',
+    unit: 'share',
+    source: 'sim',
+    description: 'share of scenario steps that passed',
+  },
+  scenarios_failed: {
+    kind: 'counter',
+    unit: 'count',
+    source: 'sim',
+    description: 'scenarios with a failed step',
+  },
   service_restarts: {
     kind: 'counter',
     unit: 'count',
+    source: 'sim',
     description: 'times a service container restarted after the stack was up',
   },
   service_oom_kills: {
     kind: 'counter',
     unit: 'count',
+    source: 'sim',
     description: 'containers killed for running out of memory',
+  },
+  service_memory: {
+    kind: 'trend',
+    unit: 'share',
+    source: 'sim',
+    description:
+      'peak memory of each service container as a share of its limit, over the scenarios and the load',
   },
   service_startup: {
     kind: 'trend',
     unit: 's',
+    source: 'sim',
     description: 'seconds from a service container starting to it being healthy (or done, for one-shots)',
   },
 };
 
-const allowed: Record<MetricKind, readonly string[]> = {
-  trend: ['avg', 'min', 'max', 'med', 'count', 'p'],
-  rate: ['rate', 'count'],
-  counter: ['count'],
+const allowed: Record<MetricInfo['source'], Record<MetricKind, readonly string[]>> = {
+  sim: { trend: ['avg', 'min', 'max', 'med', 'count', 'p'], rate: ['rate', 'count'], counter: ['count'] },
+  // As k6 takes them.
+  k6: { trend: ['avg', 'min', 'max', 'med', 'count', 'p'], rate: ['rate'], counter: ['count', 'rate'] },
 };
 
 const baseName = (metric: string) => metric.replace(/\{.*$/, '');
+
+/** The catalogue entry for `name{tags}`, or undefined. */
+export const metricInfo = (metric: string): MetricInfo | undefined => metricCatalogue[baseName(metric)];
 
 /** `name{group:chat,method:GET}` → the tags it narrows to. */
 function tagFilter(metric: string): Tags {
@@ -75,9 +135,10 @@ export function validateThreshold(threshold: Threshold): void {
     throw new ThresholdError(`threshold ${threshold.metric}: tags are written {name:value,...}`);
   }
   const family = threshold.aggregation.startsWith('p(') ? 'p' : threshold.aggregation;
-  if (!allowed[info.kind].includes(family)) {
+  const fits = allowed[info.source][info.kind];
+  if (!fits.includes(family)) {
     throw new ThresholdError(
-      `threshold ${threshold.metric}=${threshold.expression}: ${info.kind} metrics take ${allowed[info.kind]
+      `threshold ${threshold.metric}=${threshold.expression}: ${info.kind} metrics take ${fits
         .map((name) => (name === 'p' ? 'p(N)' : name))
         .join(', ')}`,
     );
@@ -118,11 +179,33 @@ interface Sample {
   tags: Tags;
 }
 
+/** What k6's summary holds of one metric or submetric (`http_req_duration{group:chat}`). */
+export interface K6MetricValues {
+  type: string;
+  values: Record<string, number>;
+}
+
+/** The value k6 reported for an aggregation; null when the metric saw no sample. */
+function fromK6(entry: K6MetricValues | undefined, aggregation: Aggregation): number | null {
+  if (!entry) return null;
+  const { values } = entry;
+  if (entry.type === 'trend' && !values.count) return null;
+  if (entry.type === 'rate' && !((values.passes ?? 0) + (values.fails ?? 0))) return null;
+  return values[aggregation] ?? null;
+}
+
 export class Metrics {
   private readonly samples = new Map<string, Sample[]>();
+  private k6: Record<string, K6MetricValues> | undefined;
+
+  /** The load's results: thresholds on k6's metrics are judged on these values. */
+  useK6Summary(metrics: Record<string, K6MetricValues>): void {
+    this.k6 = metrics;
+  }
 
   private add(name: string, value: number, tags: Tags): void {
-    if (!metricCatalogue[name]) throw new Error(`metric ${name} is not in the catalogue`);
+    if (metricCatalogue[name]?.source !== 'sim')
+      throw new Error(`metric ${name} is not one the harness measures`);
     const list = this.samples.get(name) ?? [];
     list.push({ value, tags });
     this.samples.set(name, list);
@@ -148,6 +231,7 @@ export class Metrics {
   /** The value a threshold's aggregation gives; null when nothing was measured. */
   measure(metric: string, aggregation: Aggregation): number | null {
     const info = metricCatalogue[baseName(metric)] as MetricInfo;
+    if (info.source === 'k6') return fromK6(this.k6?.[metric], aggregation);
     const values = this.matching(metric).map((sample) => sample.value);
     // Nothing recorded (a misspelt tag, say) is not a pass, for counters too.
     if (!values.length) return null;

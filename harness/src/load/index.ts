@@ -10,3 +10,5 @@ export {
   type LoadResult,
 } from './k6.ts';
 export { reconcile, type Reconciliation, type Writes } from './reconcile.ts';
+export { describeReconciliation, runLoad, tasksLost, type LoadOutcome } from './run.ts';
+export { loadFigures, type LatencyRow, type LoadFigures } from './summary.ts';

@@ -34,9 +34,13 @@ export interface LoadOptions {
   duration?: string;
   /** Names the run's accounts (load-<tag>-<vu>@example.com). */
   runTag: string;
-  /** k6 thresholds replacing the profile's, by metric. */
+  /** k6 thresholds replacing the profile's (all of them), by metric. */
   thresholds?: Record<string, string[]>;
+  /** Percentiles for the summary besides p(90), p(95) and p(99). */
+  trendStats?: string[];
   onLine?: (line: string) => void;
+  /** Stops k6 (an interrupted run). */
+  signal?: AbortSignal;
 }
 
 export interface LoadResult {
@@ -92,13 +96,19 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
     USERS: options.users === undefined ? undefined : String(options.users),
     DURATION: options.duration,
     THRESHOLDS: options.thresholds ? JSON.stringify(options.thresholds) : undefined,
+    TREND_STATS: options.trendStats?.join(','),
   };
   const args = ['run', '--quiet', '--console-output', consolePath];
   for (const [name, value] of Object.entries(vars))
     if (value !== undefined) args.push('-e', `${name}=${value}`);
   args.push(join(repoRoot, 'loadtests/journey.ts'));
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(k6, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(k6, args, {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) options.onLine?.(line);
     };

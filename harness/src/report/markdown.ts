@@ -11,6 +11,38 @@ const headline: Record<SimReport['verdict'], string> = {
 const section = (title: string, header: string[], rows: string[][]): string[] =>
   rows.length ? [`## ${title}`, '', markdownTable(header, rows), ''] : [];
 
+const ms = (value: number | null) => (value === null ? '–' : `${value} ms`);
+const percent = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(2)}%`);
+
+/** The k6 load: what it did, what the database kept, latency per endpoint group. */
+function loadSection(report: SimReport): string[] {
+  const load = report.load;
+  if (!load) return [];
+  const found = load.reconciliation;
+  return [
+    '## Load',
+    '',
+    `k6 profile \`${load.profile}\`${load.users ? `, ${load.users} users` : ''}${load.duration ? `, holding ${load.duration}` : ''}, ` +
+      `${seconds(load.durationMs)}${load.abortedEarly ? ', **stopped early by a threshold**' : ''}: ` +
+      `${load.requests} requests (${load.requestsPerSecond}/s), ${load.iterations} visits, ` +
+      `${percent(load.failedRate)} failed, checks ${percent(load.checksRate)}.`,
+    '',
+    found
+      ? `Reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged` +
+        `${found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : ''}; ` +
+        `**${found.lost} lost** (${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated).`
+      : 'Not reconciled: the database could not be read.',
+    '',
+    `k6's own report: [${load.files.dashboard}](${load.files.dashboard}); its summary: [${load.files.summary}](${load.files.summary}).`,
+    '',
+    markdownTable(
+      ['Requests', 'p50', 'p95', 'p99', 'max'],
+      load.latency.map((row) => [row.metric, ms(row.p50), ms(row.p95), ms(row.p99), ms(row.max)]),
+    ),
+    '',
+  ];
+}
+
 /** report.md: what a reviewer reads (and what lands in GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(report: SimReport): string {
   const out: string[] = [
@@ -47,6 +79,7 @@ export function renderMarkdown(report: SimReport): string {
         s.skipped ? `skipped: ${s.skipped}` : s.ok ? 'pass' : `FAIL: ${s.error ?? ''}`,
       ]),
     ),
+    ...loadSection(report),
     ...section(
       'Services',
       ['Service', 'Start-up', 'Restarts', 'OOM kills', 'CPU avg / peak', 'Memory peak / limit'],

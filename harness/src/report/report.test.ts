@@ -83,4 +83,58 @@ describe('the report for people and for CI', () => {
     expect(markdown).toContain('**rehearsal up** (service `backend-1`): keeps exiting');
     expect(renderJunit(failed)).toContain('<testsuite name="run" tests="1" failures="1"');
   });
+
+  it('shows the load: throughput, what the database kept, latency per group, k6’s own report', () => {
+    const withLoad = report({
+      load: {
+        profile: 'load',
+        users: 100,
+        k6ExitCode: 99,
+        abortedEarly: false,
+        durationMs: 100_000,
+        requests: 9000,
+        requestsPerSecond: 90,
+        iterations: 700,
+        failedRate: 0.001,
+        checksRate: 0.999,
+        latency: [
+          { metric: 'http_req_duration', p50: 40, p95: 612.3, p99: 900, max: 1500 },
+          { metric: 'http_req_duration{group:chat}', p50: 80, p95: 300, p99: 400, max: 500 },
+        ],
+        reconciliation: {
+          created: 2000,
+          deleted: 500,
+          inDoubt: 1,
+          lost: 1,
+          missing: ['id-1'],
+          undeleted: [],
+          duplicated: [],
+        },
+        files: {
+          summary: 'load/summary.json',
+          dashboard: 'load/dashboard.html',
+          log: 'load/k6.log',
+          console: 'load/console.log',
+        },
+      },
+      artefacts: {
+        dir: 'r',
+        json: 'r/report.json',
+        markdown: 'r/report.md',
+        junit: 'r/junit.xml',
+        dashboard: 'r/load/dashboard.html',
+      },
+    });
+    const summary = renderSummary(withLoad);
+    expect(summary).toContain(
+      'load: load, 100 users: 9000 requests (90/s), p95 612.3 ms, 0.10% failed, 1 lost',
+    );
+    expect(summary).toContain('k6 report: r/load/dashboard.html');
+    const markdown = renderMarkdown(withLoad);
+    expect(markdown).toContain('## Load');
+    expect(markdown).toContain('**1 lost** (1 missing, 0 not deleted, 0 duplicated)');
+    expect(markdown).toContain('(1 deletes unanswered: either state accepted)');
+    expect(markdown).toContain('| http_req_duration{group:chat} | 80 ms | 300 ms | 400 ms | 500 ms |');
+    expect(markdown).toContain('[load/dashboard.html](load/dashboard.html)');
+  });
 });

@@ -21,6 +21,17 @@ export function renderSummary(report: SimReport): string {
     );
     for (const scenario of failed) lines.push(`  FAIL ${scenario.name}: ${scenario.error ?? ''}`);
   }
+  if (report.load) {
+    const { load } = report;
+    const p95 = load.latency[0]?.p95;
+    lines.push(
+      `load: ${load.profile}${load.users ? `, ${load.users} users` : ''}: ${load.requests} requests (${load.requestsPerSecond}/s), ` +
+        `p95 ${p95 ?? '–'} ms, ${((load.failedRate ?? 0) * 100).toFixed(2)}% failed, ` +
+        (load.reconciliation ? `${load.reconciliation.lost} lost` : 'not reconciled') +
+        (load.abortedEarly ? ', stopped early by a threshold' : ''),
+      ...(report.artefacts.dashboard ? [`  k6 report: ${report.artefacts.dashboard}`] : []),
+    );
+  }
   if (report.error) {
     const service = report.error.service ? ` — service ${report.error.service}` : '';
     lines.push(

@@ -1,5 +1,6 @@
 // The gate report: the one artefact promotion trusts (see ARCHITECTURE.md).
 import type { ThresholdResult } from '../gate/index.ts';
+import type { LatencyRow } from '../load/index.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 export type AppImageName = 'backend' | 'frontend' | 'proxy';
@@ -64,6 +65,36 @@ export interface RunError {
   logTail: string[];
 }
 
+export interface LoadRecord {
+  profile: string;
+  users?: number;
+  duration?: string;
+  /** k6's exit code: 0 its thresholds held, 99 one was crossed, 108 the run was stopped early by one. */
+  k6ExitCode: number;
+  abortedEarly: boolean;
+  durationMs: number;
+  requests: number;
+  requestsPerSecond: number;
+  /** Visits completed. */
+  iterations: number;
+  failedRate: number | null;
+  checksRate: number | null;
+  /** Overall and per endpoint group, in ms. */
+  latency: LatencyRow[];
+  /** The database against what the load was told; null when it could not be read. */
+  reconciliation: {
+    created: number;
+    deleted: number;
+    inDoubt: number;
+    lost: number;
+    missing: string[];
+    undeleted: string[];
+    duplicated: string[];
+  } | null;
+  /** k6's summary (JSON), its HTML dashboard report, its output, the acknowledged writes. */
+  files: { summary: string; dashboard: string; log: string; console: string };
+}
+
 export interface SimReport {
   schemaVersion: 1;
   runId: string;
@@ -81,9 +112,18 @@ export interface SimReport {
   scenarios: ScenarioRecord[];
   services: ServiceRecord[];
   phases: PhaseRecord[];
-  /** The k6 summary (the load issue fills this in). */
-  load: { summary: string } | null;
+  /** The k6 load, when the run had one. */
+  load: LoadRecord | null;
   stack?: { projectName: string; baseUrl: string; kept: boolean };
   error?: RunError;
-  artefacts: { dir: string; json: string; markdown: string; junit: string; browser?: string };
+  artefacts: {
+    dir: string;
+    json: string;
+    markdown: string;
+    junit: string;
+    browser?: string;
+    /** k6's files, and its HTML dashboard report among them. */
+    load?: string;
+    dashboard?: string;
+  };
 }

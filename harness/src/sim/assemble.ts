@@ -1,7 +1,7 @@
 // Puts a finished (or failed) run together as the gate report.
 import { baseImages, imageId } from '../images/index.ts';
 import { judge, type Metrics, type Threshold } from '../gate/index.ts';
-import type { PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
+import type { LoadRecord, PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
 import type { RunFailure } from './failure.ts';
 import { imageReferences, type SimImages } from './phases.ts';
 import { configHash, gitInfo, stackSettings } from './provenance.ts';
@@ -18,6 +18,7 @@ export interface RunOutcome {
   metrics: Metrics;
   images: SimImages;
   scenarios: ScenarioRecord[];
+  load: LoadRecord | null;
   services: ServiceRecord[];
   phases: PhaseRecord[];
   stack?: { projectName: string; baseUrl: string; kept: boolean };
@@ -67,7 +68,7 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     scenarios: outcome.scenarios,
     services: outcome.services,
     phases: outcome.phases,
-    load: null,
+    load: outcome.load,
     ...(outcome.stack ? { stack: outcome.stack } : {}),
     ...(failure ? { error: failure.detail } : {}),
     artefacts: {
@@ -78,6 +79,7 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
       ...(outcome.scenarios.some((s) => s.kind === 'browser' && !s.skipped)
         ? { browser: `${dir}/browser-flow` }
         : {}),
+      ...(outcome.load ? { load: `${dir}/load`, dashboard: `${dir}/${outcome.load.files.dashboard}` } : {}),
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   renderSummary,
   writeReport,
   type PhaseRecord,
+  type LoadRecord,
   type ScenarioRecord,
   type SimReport,
 } from '../report/index.ts';
@@ -25,12 +26,15 @@ import {
 import { assembleReport } from './assemble.ts';
 import { RunFailure } from './failure.ts';
 import { buildImagesPhase, imageReferences, startFailure, type SimImages } from './phases.ts';
+import { runLoadPhase, type SimLoad } from './load.ts';
 import { runScenarios } from './scenarios.ts';
 import { serviceRecords } from './services.ts';
 import { listenForInterrupts } from './signals.ts';
 
 export interface SimOptions {
   thresholds: Threshold[];
+  /** The k6 load after the scenarios; null: none (--no-load). */
+  load: SimLoad | null;
   /** Leave the stack running afterwards and print its URL. */
   keep: boolean;
   browser: 'auto' | 'off';
@@ -45,8 +49,9 @@ const composeFile = 'docker-compose.prod.yml';
 
 /** Settings the rehearsal needs that production does not: see the README's differences table. */
 export const rehearsalDefaults = (env: NodeJS.ProcessEnv): Record<string, string> => ({
-  // Every scenario user signs up from one address; the per-account sign-in lockout stays at its production value.
-  RATE_LIMIT_AUTH_MAX: env.RATE_LIMIT_AUTH_MAX ?? '1000',
+  // Every scenario and load user signs up and in from one address; the
+  // per-account sign-in lockout stays at its production value.
+  RATE_LIMIT_AUTH_MAX: env.RATE_LIMIT_AUTH_MAX ?? '100000',
 });
 
 const listrOptions = (progress: NodeJS.WriteStream) => {
@@ -70,6 +75,9 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
   const logs = new Map<string, string>();
   let images: SimImages = {};
   let scenarios: ScenarioRecord[] = [];
+  let load: LoadRecord | null = null;
+  /** Stops k6 when the run is interrupted. */
+  const stopLoad = new AbortController();
   let rehearsal: StartedRehearsal | undefined;
   /** The start in flight: an interrupt waits for it to clean up after itself. */
   let starting: Promise<unknown> | undefined;
@@ -81,6 +89,9 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     progress: options.progress,
     step: () => current,
     force: () => removeProject(projectName),
+  });
+  interrupts.interrupted.catch(() => {
+    stopLoad.abort();
   });
 
   const saveAllLogs = async () => {
@@ -173,18 +184,30 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
       const skipped = scenarios.filter((s) => s.skipped).length;
       return `${scenarios.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     }),
-    {
-      title: 'load',
-      task: (_, task) => {
-        phases.push({
-          name: 'load',
-          status: 'skipped',
-          durationMs: 0,
-          detail: 'not part of sim yet (npm run load runs k6 alone)',
-        });
-        task.skip('load: not part of sim yet (npm run load runs k6 alone)');
-      },
-    },
+    options.load
+      ? phase('load', async (output) => {
+          const ran = await runLoadPhase({
+            load: options.load as SimLoad,
+            rehearsal: rehearsal as StartedRehearsal,
+            projectName,
+            dir,
+            runId,
+            thresholds: options.thresholds,
+            metrics,
+            signal: stopLoad.signal,
+            output,
+            tickMs: options.progress.isTTY ? 1000 : 15_000,
+          });
+          load = ran.record;
+          return ran.detail;
+        })
+      : {
+          title: 'load',
+          task: (_, task) => {
+            phases.push({ name: 'load', status: 'skipped', durationMs: 0, detail: 'turned off (--no-load)' });
+            task.skip('load: turned off (--no-load)');
+          },
+        },
     phase('collect', async () => {
       await stopSampling();
       await saveAllLogs();
@@ -264,6 +287,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     metrics,
     images,
     scenarios,
+    load,
     services,
     phases,
     ...(rehearsal ? { stack: { projectName, baseUrl: rehearsal.baseUrl, kept } } : {}),

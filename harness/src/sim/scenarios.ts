@@ -102,13 +102,13 @@ export async function runScenarios(options: ScenarioRunOptions): Promise<Scenari
   });
   for (const request of api.requests) {
     const tags = { group: request.group, scenario: request.scenario };
-    metrics.trend('http_req_duration', request.durationMs, tags);
-    metrics.rate('http_req_failed', !request.ok, tags);
+    metrics.trend('scenario_req_duration', request.durationMs, tags);
+    metrics.rate('scenario_req_failed', !request.ok, tags);
   }
   const records: ScenarioRecord[] = api.scenarios.map((scenario) => ({ ...scenario, kind: 'api' }));
   records.push(await browserScenario(options));
   for (const record of records) {
-    for (const step of record.steps) metrics.rate('checks', step.ok, { scenario: record.name });
+    for (const step of record.steps) metrics.rate('scenario_checks', step.ok, { scenario: record.name });
     metrics.count('scenarios_failed', record.ok ? 0 : 1, { scenario: record.name });
   }
   return records;

@@ -27,6 +27,10 @@ export function serviceRecords(input: {
     if (startup !== undefined) input.metrics.trend('service_startup', startup, { service });
     input.metrics.count('service_restarts', restarts, { service });
     input.metrics.count('service_oom_kills', oomKills, { service });
+    // Over the scenarios and the load: how close each service came to its memory limit.
+    if (usage && container?.memoryLimit) {
+      input.metrics.trend('service_memory', usage.memoryPeakBytes / container.memoryLimit, { service });
+    }
     const log = input.logs.get(service);
     return {
       service,

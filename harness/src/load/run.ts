@@ -1,0 +1,51 @@
+// One load run as `npm run load` and the load phase of `npm run sim` both do
+// it: k6 against a base URL, then (for a rehearsal) the reconciliation with
+// its database.
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { acknowledgedWrites, runK6, type LoadOptions, type LoadResult } from './k6.ts';
+import { reconcile, type Reconciliation } from './reconcile.ts';
+import { loadFigures, type LoadFigures } from './summary.ts';
+
+export interface LoadOutcome {
+  result: LoadResult;
+  figures: LoadFigures;
+  /** null when there was no database to reconcile with (--target). */
+  reconciliation: Reconciliation | null;
+  /** k6's own output (errors, warnings), also written to k6.log beside the summary. */
+  logPath: string;
+}
+
+/** Acknowledged writes the database does not hold as acknowledged. */
+export const tasksLost = (found: Reconciliation): number =>
+  found.missing.length + found.undeleted.length + found.duplicated.length;
+
+export async function runLoad(
+  options: LoadOptions & { postgresContainer?: string | undefined },
+): Promise<LoadOutcome> {
+  const logPath = join(options.outDir, 'k6.log');
+  await mkdir(options.outDir, { recursive: true });
+  await writeFile(logPath, '');
+  let pending = Promise.resolve();
+  const result = await runK6({
+    ...options,
+    onLine: (line) => {
+      pending = pending.then(() => appendFile(logPath, `${line}\n`)).catch(() => undefined);
+      options.onLine?.(line);
+    },
+  });
+  await pending;
+  const reconciliation = options.postgresContainer
+    ? await reconcile(options.postgresContainer, await acknowledgedWrites(result.consolePath), options.runTag)
+    : null;
+  return { result, figures: loadFigures(result.summary), reconciliation, logPath };
+}
+
+/** One line for people: what the database holds against what the load was told. */
+export function describeReconciliation(found: Reconciliation): string {
+  const doubt = found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : '';
+  return (
+    `${found.created} creates and ${found.deleted} deletes acknowledged${doubt}; ` +
+    `${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated`
+  );
+}

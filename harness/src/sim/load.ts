@@ -1,0 +1,90 @@
+// The load phase of `npm run sim`: the k6 journey against the rehearsal with
+// the gate's own thresholds, then the reconciliation with its database. k6's
+// results become gate metrics; a k6 that could not run stops the run.
+import { relative } from 'node:path';
+import { k6Thresholds, trendStats, type Metrics, type Threshold } from '../gate/index.ts';
+import { describeReconciliation, runLoad, tasksLost, type LoadProfile } from '../load/index.ts';
+import type { LoadRecord } from '../report/index.ts';
+import { projectContainers, type StartedRehearsal } from '../stack/index.ts';
+import { RunFailure } from './failure.ts';
+
+export interface SimLoad {
+  profile: LoadProfile;
+  users?: number;
+  duration?: string;
+}
+
+export async function runLoadPhase(options: {
+  load: SimLoad;
+  rehearsal: StartedRehearsal;
+  projectName: string;
+  /** The run's report directory; k6's files go to load/ inside it. */
+  dir: string;
+  runId: string;
+  thresholds: Threshold[];
+  metrics: Metrics;
+  signal: AbortSignal;
+  output: (line: string) => void;
+  /** How often the elapsed time is shown (a terminal: every second; a CI log: less often). */
+  tickMs: number;
+}): Promise<{ record: LoadRecord; detail: string }> {
+  const { load, metrics } = options;
+  const postgres = (await projectContainers(options.projectName)).find((c) => c.service === 'postgres');
+  const started = performance.now();
+  const who = `${load.profile}${load.users ? `, ${load.users} users` : ''}`;
+  const ticker = setInterval(() => {
+    options.output(`k6 ${who}: ${Math.round((performance.now() - started) / 1000)} s`);
+  }, options.tickMs);
+  const outcome = await runLoad({
+    baseUrl: options.rehearsal.baseUrl,
+    caCertificate: options.rehearsal.caCertificate,
+    profile: load.profile,
+    outDir: `${options.dir}/load`,
+    runTag: options.runId.toLowerCase().replace(/[^a-z0-9]/g, ''),
+    thresholds: k6Thresholds(options.thresholds),
+    trendStats: trendStats(options.thresholds),
+    postgresContainer: postgres?.id,
+    signal: options.signal,
+    ...(load.users === undefined ? {} : { users: load.users }),
+    ...(load.duration === undefined ? {} : { duration: load.duration }),
+  }).finally(() => {
+    clearInterval(ticker);
+  });
+  const { result, figures, reconciliation } = outcome;
+  // 0: k6's thresholds held; 99: one crossed; 108: one stopped the run early. The gate judges either way.
+  if (![0, 99, 108].includes(result.exitCode) || !result.summary) {
+    throw new RunFailure({
+      step: 'load',
+      message: `k6 exited with ${result.exitCode}${result.summary ? '' : ' and wrote no summary'}`,
+      hint: `read ${outcome.logPath}; npm run load -- --target ${options.rehearsal.baseUrl} --profile smoke runs the same script alone`,
+    });
+  }
+  metrics.useK6Summary(result.summary.metrics);
+  const lost = reconciliation ? tasksLost(reconciliation) : null;
+  // A database that could not be read is not "nothing lost": tasks_lost stays unmeasured and fails.
+  if (lost !== null) metrics.count('tasks_lost', lost);
+  const file = (path: string) => relative(options.dir, path);
+  const record: LoadRecord = {
+    profile: load.profile,
+    ...(load.users === undefined ? {} : { users: load.users }),
+    ...(load.duration === undefined ? {} : { duration: load.duration }),
+    k6ExitCode: result.exitCode,
+    abortedEarly: result.exitCode === 108,
+    durationMs: Math.round(performance.now() - started),
+    ...figures,
+    reconciliation: reconciliation ? { ...reconciliation, lost: lost ?? 0 } : null,
+    files: {
+      summary: file(result.summaryPath),
+      dashboard: file(result.dashboardPath),
+      log: file(outcome.logPath),
+      console: file(result.consolePath),
+    },
+  };
+  if (reconciliation) options.output(`reconciled: ${describeReconciliation(reconciliation)}`);
+  const p95 = figures.latency[0]?.p95;
+  const detail =
+    `${figures.requests} requests (${figures.requestsPerSecond}/s), p95 ${p95 ?? '–'} ms, ` +
+    `${((figures.failedRate ?? 0) * 100).toFixed(2)}% failed, ${lost === null ? 'not reconciled' : `${lost} lost`}` +
+    (result.exitCode === 108 ? ', stopped early by a threshold' : '');
+  return { record, detail };
+}
