@@ -1,6 +1,7 @@
 /* eslint-disable no-console -- a benchmark reports on stdout */
-// `npm run sim` wall time with cold images (none of ours built yet, no layer
-// cache) and with warm ones (nothing changed), and each phase's share.
+// `npm run sim -- --no-load` wall time with cold images (none of ours built
+// yet, no layer cache) and with warm ones (nothing changed), and each phase's
+// share: the rehearsal's own cost. The load's figures are bench:load's.
 // Writes results/sim.{json,md}. Removes every todo-backend/frontend/proxy image first.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,7 +28,7 @@ async function sim(reportsDir: string): Promise<{ wallMs: number; report: SimRep
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['harness/src/cli/main.ts', 'sim', '--json', '--reports-dir', reportsDir],
+      ['harness/src/cli/main.ts', 'sim', '--no-load', '--json', '--reports-dir', reportsDir],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -94,7 +95,7 @@ const markdown = [
   '# `npm run sim` wall time',
   '',
   `Measured ${result.measuredAt} on ${result.machine.cpus} cores (${result.machine.model}), by \`npm run bench:sim\`.`,
-  'Includes the API scenarios and the browser flow in Chromium; no load phase yet.',
+  'With `--no-load`: the API scenarios and the browser flow in Chromium; the k6 load (100 s by default) is measured by `npm run bench:load`.',
   '',
   `- Warm images (nothing changed), median of ${warm.length}: **${(median.wallMs / 1000).toFixed(1)} s** ` +
     `(runs: ${warm.map((w) => `${(w.wallMs / 1000).toFixed(1)} s`).join(', ')}; aim: under ${aimWarmMs / 1000} s) — ` +

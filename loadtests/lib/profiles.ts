@@ -4,6 +4,8 @@ import { abortThreshold, thresholdsFor, type LoadThresholds } from './thresholds
 
 const users = Number(__ENV.USERS ?? 100);
 const hold = __ENV.DURATION ?? '60s';
+const capacityStep = Number(__ENV.STEP ?? 2);
+const capacitySteps = Number(__ENV.STEPS ?? 8);
 
 type Scenario = NonNullable<Options['scenarios']>[string];
 
@@ -40,14 +42,21 @@ export const profiles: Record<string, Scenario> = {
     vus: users,
     duration: __ENV.DURATION ?? '30m',
   },
-  // Arrivals per second, whatever the latency: finds the rate the stack can take.
+  // New visits per second, whatever the latency, in a staircase: STEP more every
+  // step, each held STEP_HOLD. Latency per step shows the highest rate the
+  // stack takes within its thresholds (bench:load reads it from k6's CSV output).
   capacity: {
     executor: 'ramping-arrival-rate',
-    startRate: 1,
+    startRate: 0,
     timeUnit: '1s',
-    preAllocatedVUs: users,
-    maxVUs: users * 3,
-    stages: [{ duration: hold, target: Number(__ENV.MAX_RATE ?? 20) }],
+    // Enough users ready before the start: one k6 makes mid-run is late, and
+    // the visits it drops meanwhile would be k6's shortfall, not the stack's.
+    preAllocatedVUs: users * 3,
+    maxVUs: users * 6,
+    stages: Array.from({ length: capacitySteps }, (_, index) => [
+      { duration: '5s', target: (index + 1) * capacityStep },
+      { duration: __ENV.STEP_HOLD ?? '20s', target: (index + 1) * capacityStep },
+    ]).flat(),
   },
 };
 

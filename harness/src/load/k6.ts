@@ -41,6 +41,12 @@ export interface LoadOptions {
   onLine?: (line: string) => void;
   /** Stops k6 (an interrupted run). */
   signal?: AbortSignal;
+  /** Another script under loadtests/ (default journey.ts); PROFILE means nothing to a script without profiles. */
+  script?: string;
+  /** More -e variables for the script. */
+  vars?: Record<string, string>;
+  /** More k6 outputs, e.g. csv=<file> (the capacity benchmark reads each request's time from it). */
+  outputs?: string[];
 }
 
 export interface LoadResult {
@@ -80,6 +86,7 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
     // The dashboard aggregates per period; a run shorter than one exports nothing.
     K6_WEB_DASHBOARD_PERIOD: options.profile === 'soak' ? '10s' : '1s',
     K6_NO_USAGE_REPORT: 'true',
+    K6_CSV_TIME_FORMAT: 'unix_milli',
   };
   if (options.caCertificate) {
     // Go reads SSL_CERT_FILE for its roots: the system's plus the stack's own CA.
@@ -97,11 +104,13 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
     DURATION: options.duration,
     THRESHOLDS: options.thresholds ? JSON.stringify(options.thresholds) : undefined,
     TREND_STATS: options.trendStats?.join(','),
+    ...options.vars,
   };
   const args = ['run', '--quiet', '--console-output', consolePath];
   for (const [name, value] of Object.entries(vars))
     if (value !== undefined) args.push('-e', `${name}=${value}`);
-  args.push(join(repoRoot, 'loadtests/journey.ts'));
+  for (const output of options.outputs ?? []) args.push('--out', output);
+  args.push(join(repoRoot, 'loadtests', options.script ?? 'journey.ts'));
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(k6, args, {
       cwd: repoRoot,
