@@ -39,9 +39,14 @@ describe('npm run load', () => {
     expect(await projectLeftovers(project)).toEqual([]);
   });
 
-  it('refuses an unknown profile in one line', async () => {
+  it('refuses an unknown profile, or users for the one-user profile, in one line', async () => {
     const run = await runCli(['load', '--profile', 'huge']);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe('--profile huge: one of smoke, load, spike, soak, capacity');
+    const users = await runCli(['load', '--profile', 'smoke', '--users', '5']);
+    expect(users.code).toBe(2);
+    expect(users.stderr.trim()).toBe(
+      '--users: the smoke profile is one user; choose --profile load, spike, soak or capacity',
+    );
   });
 });

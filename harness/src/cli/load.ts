@@ -21,7 +21,7 @@ import { UsageError } from './usage.ts';
 export const loadHelp = `npm run load -- [options]
   --target URL        where to send the load (default: a rehearsal left running, else one started for it)
   --profile NAME      smoke (default), load, spike, soak or capacity
-  --users N           virtual users for load/spike/soak (default 100)
+  --users N           virtual users for load, spike (peak: twice that), soak, capacity (default 100)
   --duration D        how long the profile holds, e.g. 60s, 5m
   --reports-dir DIR   where reports/load-<time>/ goes (default reports/)
   Exit codes: 0 thresholds held, 1 a threshold was crossed, 2 could not run.`;
@@ -57,6 +57,16 @@ export function loadOptions(values: { profile: string; users?: string; duration?
   if (users !== undefined && !(Number.isInteger(users) && users > 0)) {
     throw new UsageError(`--users ${values.users ?? ''}: expected a whole number above 0`);
   }
+  if (users !== undefined && profile === 'smoke') {
+    throw new UsageError(
+      '--users: the smoke profile is one user; choose --profile load, spike, soak or capacity',
+    );
+  }
+  if (values.duration !== undefined && (profile === 'smoke' || profile === 'capacity')) {
+    throw new UsageError(
+      `--duration: the ${profile} profile has no hold to set; it applies to load, spike and soak`,
+    );
+  }
   if (values.duration !== undefined && !/^(\d+(ms|s|m|h))+$/.test(values.duration)) {
     throw new UsageError(`--duration ${values.duration}: expected a k6 duration such as 60s, 5m or 1m30s`);
   }
@@ -89,6 +99,13 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   const outDir = join(values['reports-dir'] ?? join(repoRoot, 'reports'), `load-${stamp}`);
   let target = values.target ? { baseUrl: values.target.replace(/\/$/, '') } : await keptRehearsal();
   let teardown = async () => undefined as unknown;
+  // Ctrl-C or a SIGTERM stops k6 at once; a rehearsal started here is then removed (below).
+  const stopK6 = new AbortController();
+  const onSignal = () => {
+    stopK6.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   if (!target) {
     const projectName = stackProjectName('load');
     const { rehearsal, interrupts } = await startStandaloneRehearsal({
@@ -110,7 +127,7 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
       'projectName' in target && target.projectName
         ? (await projectContainers(target.projectName)).find((c) => c.service === 'postgres')
         : undefined;
-    const { result, reconciliation } = await runLoad({
+    const { result, reconciliation, reconciliationError } = await runLoad({
       baseUrl: target.baseUrl,
       profile,
       outDir,
@@ -120,6 +137,7 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
       ...(users === undefined ? {} : { users }),
       ...(duration ? { duration } : {}),
       onLine: (line) => process.stdout.write(`${line}\n`),
+      signal: stopK6.signal,
     });
     const rows = Object.entries(result.summary?.metrics ?? {}).flatMap(([metric, data]) =>
       Object.entries(data.thresholds ?? {}).map(([expression, verdict]) => {
@@ -137,14 +155,20 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`summary: ${result.summaryPath}\nreport:  ${result.dashboardPath}\n`);
     if (reconciliation) {
       process.stdout.write(`reconciled with the database: ${describeReconciliation(reconciliation)}\n`);
+    } else if (reconciliationError) {
+      process.stdout.write(`not reconciled with the database: ${reconciliationError}\n`);
     }
-    const lost = reconciliation !== null && tasksLost(reconciliation) > 0;
+    // A database that could not be read cannot vouch that nothing was lost.
+    const lost =
+      reconciliationError !== undefined || (reconciliation !== null && tasksLost(reconciliation) > 0);
     if (lost) return 1;
     if (result.exitCode === 0) return 0;
-    if (result.exitCode === 99 || result.exitCode === 108) return 1;
+    if (result.exitCode === 99) return 1;
     process.stderr.write(`k6 could not run (exit ${result.exitCode}); its output is above\n`);
     return 2;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await teardown();
   }
 }

@@ -11,7 +11,7 @@ export const simHelp = `npm run sim -- [options]
   Builds the images, starts the production rehearsal, runs the scenarios and the
   k6 load, judges the thresholds, writes reports/<run-id>/ and removes the stack.
   --profile NAME         the load: load (default: ramp to 100 users and hold), smoke, spike, soak or capacity
-  --users N              virtual users of the load (default 100)
+  --users N              virtual users of the load (default 100; spike peaks at twice that)
   --duration D           how long the load holds, e.g. 60s, 5m
   --no-load              scenarios only (the load's thresholds are dropped)
   --threshold NAME=EXPR  replace the thresholds of metric NAME (repeatable), e.g. 'http_req_duration=p(95)<300'

@@ -21,14 +21,23 @@ describe('thresholds', () => {
     });
   });
 
+  it('writes tags one way, as k6 names the submetric', () => {
+    expect(parseThreshold(`http_req_duration{ group: "chat" }=p(95)<500`).metric).toBe(
+      'http_req_duration{group:chat}',
+    );
+  });
+
   it.each([
     ['http_req_duration', 'expected NAME=EXPR'],
     ['http_req_duration=p95<300', 'expected AGGREGATION OPERATOR NUMBER'],
     ['http_req_duration=p(0)<300', 'percentile must be above 0'],
     ['http_req_durration=p(95)<300', 'no such metric; known: http_req_duration'],
     ['scenario_req_failed=p(95)<0.1', 'rate metrics take rate, count'],
-    // k6 takes only `rate` on its rate metrics.
+    // k6 takes only `rate` on its rate metrics, and no count on its trends.
     ['http_req_failed=count<10', 'rate metrics take rate'],
+    ['http_req_duration=count>100', 'trend metrics take avg, min, max, med, p(N)'],
+    // A misspelt entry is refused even where the load's entries are left out.
+    ['chekcs=rate>0.9', 'no such metric'],
   ])('refuses %s with one line saying why', (entry, message) => {
     expect(() => resolveThresholds({ flags: [entry], load: 'load' })).toThrow(ThresholdError);
     expect(() => resolveThresholds({ flags: [entry], load: 'load' })).toThrow(message);
@@ -46,6 +55,11 @@ describe('thresholds', () => {
     expect(of('checks')).toEqual(['rate>0.95']);
     expect(of('scenarios_failed')).toEqual(['count==0']);
     expect(of('tasks_lost')).toEqual(['count==0']);
+    expect(of('load_stopped_early')).toEqual(['count==0']);
+  });
+
+  it('refuses a misspelt SIM_THRESHOLDS entry without the load too', () => {
+    expect(() => resolveThresholds({ env: 'chekcs=rate>0.9', load: null })).toThrow('no such metric');
   });
 
   it('holds a profile to its own thresholds, and drops the load’s without the load', () => {
@@ -119,6 +133,7 @@ describe('measuring and judging', () => {
       http_req_duration: { type: 'trend', values: { count: 900, 'p(95)': 612.3456, 'p(99)': 700 } },
       'http_req_duration{group:chat}': { type: 'trend', values: { count: 0, 'p(95)': 0 } },
       http_req_failed: { type: 'rate', values: { rate: 0.002, passes: 2, fails: 898 } },
+      'http_reqs{group:chat}': { type: 'counter', values: { count: 0, rate: 0 } },
     });
     const result = judge(
       metrics,
@@ -126,6 +141,7 @@ describe('measuring and judging', () => {
         'http_req_duration=p(95)<500',
         'http_req_duration{group:chat}=p(95)<500',
         'http_req_failed=rate<0.01',
+        'http_reqs{group:chat}=count<500',
       ].map(parseThreshold),
     );
     expect(result.thresholds).toEqual([
@@ -139,6 +155,8 @@ describe('measuring and judging', () => {
         ok: false,
       },
       { metric: 'http_req_failed', expression: 'rate<0.01', measured: 0.002, unit: 'share', ok: true },
+      // A counter that counted nothing measured nothing.
+      { metric: 'http_reqs{group:chat}', expression: 'count<500', measured: null, unit: 'count', ok: false },
     ]);
   });
 

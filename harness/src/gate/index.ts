@@ -35,14 +35,17 @@ export const defaultThresholds: readonly string[] = [
 /** With the load: its profile's k6 thresholds (loadtests/lib/thresholds.ts) and nothing lost. */
 export const loadDefaults = (profile: string): string[] => [
   'tasks_lost=count==0',
+  'load_stopped_early=count==0',
   ...Object.entries(thresholdsFor(profile)).flatMap(([metric, expressions]) =>
     expressions.map((expression) => `${metric}=${expression}`),
   ),
 ];
 
 /** Metrics only the load measures. */
-const needsLoad = (threshold: Threshold) =>
-  metricInfo(threshold.metric)?.source === 'k6' || threshold.metric.startsWith('tasks_lost');
+const needsLoad = (threshold: Threshold) => {
+  const info = metricInfo(threshold.metric);
+  return info?.source === 'k6' || info?.afterLoad === true;
+};
 
 /**
  * Defaults (with the load's when `load` names its profile), then SIM_THRESHOLDS
@@ -57,12 +60,12 @@ export function resolveThresholds(options: {
 }): Threshold[] {
   const defaults = [...defaultThresholds, ...(options.load ? loadDefaults(options.load) : [])];
   // SIM_THRESHOLDS is standing configuration: without the load, its load thresholds do not apply.
-  const fromEnv = parseThresholdList(options.env).filter(
-    (threshold) => options.load || (metricInfo(threshold.metric) && !needsLoad(threshold)),
-  );
+  const fromEnv = parseThresholdList(options.env);
+  fromEnv.forEach(validateThreshold);
+  const applicable = fromEnv.filter((threshold) => options.load || !needsLoad(threshold));
   const thresholds = mergeThresholds(
     defaults.map(parseThreshold),
-    fromEnv,
+    applicable,
     (options.flags ?? []).map(parseThreshold),
   );
   thresholds.forEach(validateThreshold);

@@ -11,6 +11,8 @@ export interface MetricInfo {
   unit: 'ms' | 's' | 'share' | 'count' | 'per second';
   /** sim: measured by the harness; k6: measured and judged by k6 during the load. */
   source: 'sim' | 'k6';
+  /** Measured by the harness only when there is a load (tasks_lost). */
+  afterLoad?: true;
   description: string;
 }
 
@@ -42,10 +44,18 @@ export const metricCatalogue: Record<string, MetricInfo> = {
     source: 'k6',
     description: 'share of the load’s checks that passed (k6)',
   },
+  load_stopped_early: {
+    kind: 'counter',
+    unit: 'count',
+    source: 'sim',
+    afterLoad: true,
+    description: 'loads k6 stopped early because more than half the requests failed',
+  },
   tasks_lost: {
     kind: 'counter',
     unit: 'count',
     source: 'sim',
+    afterLoad: true,
     description:
       'acknowledged writes of the load the database does not hold (missing, not deleted, stored twice)',
   },
@@ -102,8 +112,8 @@ export const metricCatalogue: Record<string, MetricInfo> = {
 
 const allowed: Record<MetricInfo['source'], Record<MetricKind, readonly string[]>> = {
   sim: { trend: ['avg', 'min', 'max', 'med', 'count', 'p'], rate: ['rate', 'count'], counter: ['count'] },
-  // As k6 takes them.
-  k6: { trend: ['avg', 'min', 'max', 'med', 'count', 'p'], rate: ['rate'], counter: ['count', 'rate'] },
+  // As k6 takes them (a trend's count is http_reqs=count or iterations=count).
+  k6: { trend: ['avg', 'min', 'max', 'med', 'p'], rate: ['rate'], counter: ['count', 'rate'] },
 };
 
 const baseName = (metric: string) => metric.replace(/\{.*$/, '');
@@ -189,7 +199,7 @@ export interface K6MetricValues {
 function fromK6(entry: K6MetricValues | undefined, aggregation: Aggregation): number | null {
   if (!entry) return null;
   const { values } = entry;
-  if (entry.type === 'trend' && !values.count) return null;
+  if ((entry.type === 'trend' || entry.type === 'counter') && !values.count) return null;
   if (entry.type === 'rate' && !((values.passes ?? 0) + (values.fails ?? 0))) return null;
   return values[aggregation] ?? null;
 }

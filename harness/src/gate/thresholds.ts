@@ -57,7 +57,25 @@ export function parseThreshold(entry: string): Threshold {
   if (!metric || !/^[a-z][a-z0-9_]*(\{[^}]+\})?$/i.test(metric)) {
     throw new ThresholdError(`threshold "${entry}": expected NAME=EXPR, e.g. http_req_duration=p(95)<300`);
   }
-  return parseExpression(metric, entry.slice(at + 1));
+  return parseExpression(normaliseTags(metric), entry.slice(at + 1));
+}
+
+/**
+ * `name{ group: "chat" }` → `name{group:chat}`: one spelling per tag set, the
+ * one k6 names the submetric by in its summary, so entries replace each other.
+ */
+function normaliseTags(metric: string): string {
+  const open = metric.indexOf('{');
+  if (open < 0) return metric;
+  const tags = metric
+    .slice(open + 1, -1)
+    .split(',')
+    .map((pair) => {
+      const at = pair.indexOf(':');
+      const unquote = (text: string) => text.trim().replace(/^(["'])(.*)\1$/, '$2');
+      return at < 0 ? pair.trim() : `${unquote(pair.slice(0, at))}:${unquote(pair.slice(at + 1))}`;
+    });
+  return `${metric.slice(0, open)}{${tags.join(',')}}`;
 }
 
 /** SIM_THRESHOLDS: entries separated by `;` or new lines. */

@@ -1,4 +1,5 @@
 export {
+  abortedEarly,
   acknowledgedWrites,
   findK6,
   k6Missing,

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { abortThreshold } from '@todo/loadtests/thresholds';
 import { repoRoot } from '../paths.ts';
 import type { Writes } from './reconcile.ts';
 
@@ -50,7 +52,7 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  /** 0 passed, 99 thresholds crossed, 108 aborted by a threshold; anything else: k6 could not run. */
+  /** 0 thresholds held, 99 one crossed (also when one stopped the run early); anything else: k6 could not run. */
   exitCode: number;
   summaryPath: string;
   dashboardPath: string;
@@ -64,6 +66,10 @@ export interface K6Summary {
     { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
   >;
 }
+
+/** Whether k6 stopped the run early (it exits 99 then too, as for any crossed threshold). */
+export const abortedEarly = (summary: K6Summary | undefined): boolean =>
+  summary?.metrics.http_req_failed?.thresholds?.[abortThreshold.threshold]?.ok === false;
 
 const systemBundle = [
   '/etc/ssl/certs/ca-certificates.crt',
@@ -112,20 +118,23 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
   for (const output of options.outputs ?? []) args.push('--out', output);
   args.push(join(repoRoot, 'loadtests', options.script ?? 'journey.ts'));
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(k6, args, {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) options.onLine?.(line);
+    const child = spawn(k6, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        if (line) options.onLine?.(line);
+      });
+    }
+    // Interrupted: k6 would stop gracefully (up to 30 s); nobody waits for its summary now.
+    const stop = () => {
+      child.kill('SIGKILL');
     };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve(code ?? 1);
+      options.signal?.removeEventListener('abort', stop);
+      if (options.signal?.aborted) reject(new Error('k6 stopped: the run was interrupted'));
+      else resolve(code ?? 1);
     });
   });
   const summary = existsSync(summaryPath)

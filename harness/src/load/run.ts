@@ -10,8 +10,10 @@ import { loadFigures, type LoadFigures } from './summary.ts';
 export interface LoadOutcome {
   result: LoadResult;
   figures: LoadFigures;
-  /** null when there was no database to reconcile with (--target). */
+  /** null when there was no database to reconcile with (--target) or it could not be read. */
   reconciliation: Reconciliation | null;
+  /** Why the database could not be read. */
+  reconciliationError?: string;
   /** k6's own output (errors, warnings), also written to k6.log beside the summary. */
   logPath: string;
 }
@@ -35,10 +37,15 @@ export async function runLoad(
     },
   });
   await pending;
-  const reconciliation = options.postgresContainer
-    ? await reconcile(options.postgresContainer, await acknowledgedWrites(result.consolePath), options.runTag)
-    : null;
-  return { result, figures: loadFigures(result.summary), reconciliation, logPath };
+  const figures = loadFigures(result.summary);
+  if (!options.postgresContainer) return { result, figures, reconciliation: null, logPath };
+  try {
+    const writes = await acknowledgedWrites(result.consolePath);
+    const reconciliation = await reconcile(options.postgresContainer, writes, options.runTag);
+    return { result, figures, reconciliation, logPath };
+  } catch (error) {
+    return { result, figures, reconciliation: null, reconciliationError: (error as Error).message, logPath };
+  }
 }
 
 /** One line for people: what the database holds against what the load was told. */

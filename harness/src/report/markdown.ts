@@ -31,7 +31,7 @@ function loadSection(report: SimReport): string[] {
       ? `Reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged` +
         `${found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : ''}; ` +
         `**${found.lost} lost** (${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated).`
-      : 'Not reconciled: the database could not be read.',
+      : `Not reconciled: ${load.reconciliationError ?? 'the database could not be read'}.`,
     '',
     `k6's own report: [${load.files.dashboard}](${load.files.dashboard}); its summary: [${load.files.summary}](${load.files.summary}).`,
     '',

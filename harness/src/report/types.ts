@@ -69,8 +69,9 @@ export interface LoadRecord {
   profile: string;
   users?: number;
   duration?: string;
-  /** k6's exit code: 0 its thresholds held, 99 one was crossed, 108 the run was stopped early by one. */
+  /** k6's exit code: 0 its thresholds held, 99 one was crossed. */
   k6ExitCode: number;
+  /** More than half the requests failed, so k6 stopped the run early (the gate fails). */
   abortedEarly: boolean;
   durationMs: number;
   requests: number;
@@ -91,6 +92,8 @@ export interface LoadRecord {
     undeleted: string[];
     duplicated: string[];
   } | null;
+  /** Why the database could not be read, when it could not. */
+  reconciliationError?: string;
   /** k6's summary (JSON), its HTML dashboard report, its output, the acknowledged writes. */
   files: { summary: string; dashboard: string; log: string; console: string };
 }

@@ -3,7 +3,7 @@
 // results become gate metrics; a k6 that could not run stops the run.
 import { relative } from 'node:path';
 import { k6Thresholds, trendStats, type Metrics, type Threshold } from '../gate/index.ts';
-import { describeReconciliation, runLoad, tasksLost, type LoadProfile } from '../load/index.ts';
+import { abortedEarly, describeReconciliation, runLoad, tasksLost, type LoadProfile } from '../load/index.ts';
 import type { LoadRecord } from '../report/index.ts';
 import { projectContainers, type StartedRehearsal } from '../stack/index.ts';
 import { RunFailure } from './failure.ts';
@@ -51,8 +51,8 @@ export async function runLoadPhase(options: {
     clearInterval(ticker);
   });
   const { result, figures, reconciliation } = outcome;
-  // 0: k6's thresholds held; 99: one crossed; 108: one stopped the run early. The gate judges either way.
-  if (![0, 99, 108].includes(result.exitCode) || !result.summary) {
+  // 0: k6's thresholds held; 99: one crossed (or stopped the run early). The gate judges either way.
+  if (![0, 99].includes(result.exitCode) || !result.summary) {
     throw new RunFailure({
       step: 'load',
       message: `k6 exited with ${result.exitCode}${result.summary ? '' : ' and wrote no summary'}`,
@@ -60,6 +60,9 @@ export async function runLoadPhase(options: {
     });
   }
   metrics.useK6Summary(result.summary.metrics);
+  // A run cut short measured less than it was asked to: that alone fails the gate.
+  const stoppedEarly = abortedEarly(result.summary);
+  metrics.count('load_stopped_early', stoppedEarly ? 1 : 0);
   const lost = reconciliation ? tasksLost(reconciliation) : null;
   // A database that could not be read is not "nothing lost": tasks_lost stays unmeasured and fails.
   if (lost !== null) metrics.count('tasks_lost', lost);
@@ -69,10 +72,11 @@ export async function runLoadPhase(options: {
     ...(load.users === undefined ? {} : { users: load.users }),
     ...(load.duration === undefined ? {} : { duration: load.duration }),
     k6ExitCode: result.exitCode,
-    abortedEarly: result.exitCode === 108,
+    abortedEarly: stoppedEarly,
     durationMs: Math.round(performance.now() - started),
     ...figures,
     reconciliation: reconciliation ? { ...reconciliation, lost: lost ?? 0 } : null,
+    ...(outcome.reconciliationError ? { reconciliationError: outcome.reconciliationError } : {}),
     files: {
       summary: file(result.summaryPath),
       dashboard: file(result.dashboardPath),
@@ -80,11 +84,15 @@ export async function runLoadPhase(options: {
       console: file(result.consolePath),
     },
   };
-  if (reconciliation) options.output(`reconciled: ${describeReconciliation(reconciliation)}`);
+  options.output(
+    reconciliation
+      ? `reconciled: ${describeReconciliation(reconciliation)}`
+      : `not reconciled: ${outcome.reconciliationError ?? 'no database'}`,
+  );
   const p95 = figures.latency[0]?.p95;
   const detail =
     `${figures.requests} requests (${figures.requestsPerSecond}/s), p95 ${p95 ?? '–'} ms, ` +
     `${((figures.failedRate ?? 0) * 100).toFixed(2)}% failed, ${lost === null ? 'not reconciled' : `${lost} lost`}` +
-    (result.exitCode === 108 ? ', stopped early by a threshold' : '');
+    (stoppedEarly ? ', stopped early by a threshold' : '');
   return { record, detail };
 }
