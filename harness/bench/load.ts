@@ -21,6 +21,7 @@ import {
   type K6Summary,
   type LatencyRow,
 } from '../src/load/index.ts';
+import { ms, percent } from '../src/report/index.ts';
 import { startStandaloneRehearsal } from '../src/sim/index.ts';
 import { projectContainers, stackProjectName } from '../src/stack/index.ts';
 import { writeResults } from './results.ts';
@@ -119,8 +120,6 @@ const pathFigures = (summary: K6Summary | undefined, path: string) => {
 };
 
 try {
-  const containers = await projectContainers(projectName);
-  const postgres = containers.find((c) => c.service === 'postgres')?.id;
   const common = {
     baseUrl: rehearsal.baseUrl,
     caCertificate: rehearsal.caCertificate,
@@ -135,7 +134,7 @@ try {
     duration: hold,
     outDir: join(dir, 'load'),
     runTag: `bench${Date.now().toString(36)}`,
-    postgresContainer: postgres,
+    projectName,
   });
 
   console.log(`2/3 capacity: ${steps} steps of ${step} more visits per second, ${stepHoldSeconds} s each`);
@@ -146,7 +145,7 @@ try {
     users,
     outDir: join(dir, 'capacity'),
     runTag: `cap${Date.now().toString(36)}`,
-    postgresContainer: postgres,
+    projectName,
     vars: { STEP: String(step), STEPS: String(steps), STEP_HOLD: `${stepHoldSeconds}s` },
     outputs: [`csv=${csvPath}`],
   });
@@ -156,7 +155,7 @@ try {
   const capacity = (firstMiss === -1 ? staircase : staircase.slice(0, firstMiss)).at(-1);
 
   console.log(`3/3 the proxy's added latency: ${overheadRate} lists per second on each path`);
-  const replica = containers.find((c) => c.service === 'backend-1');
+  const replica = (await projectContainers(projectName)).find((c) => c.service === 'backend-1');
   const networks = replica
     ? (await new Docker().getContainer(replica.id).inspect()).NetworkSettings.Networks
     : {};
@@ -200,9 +199,6 @@ try {
     },
   };
 
-  const ms = (value: number | null | undefined) =>
-    value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10} ms`;
-  const percent = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(2)}%`);
   const latencyRow = (row: LatencyRow) =>
     `| ${row.metric} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${ms(row.max)} |`;
   const markdown = [

@@ -122,17 +122,12 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   }
   try {
     process.stdout.write(`k6 ${profile} against ${target.baseUrl}\n`);
-    const runTag = stamp.toLowerCase().replace(/[^a-z0-9]/g, '');
-    const postgres =
-      'projectName' in target && target.projectName
-        ? (await projectContainers(target.projectName)).find((c) => c.service === 'postgres')
-        : undefined;
     const { result, reconciliation, reconciliationError } = await runLoad({
       baseUrl: target.baseUrl,
       profile,
       outDir,
-      runTag,
-      postgresContainer: postgres?.id,
+      runTag: stamp,
+      projectName: 'projectName' in target ? target.projectName : undefined,
       ...('caCertificate' in target && target.caCertificate ? { caCertificate: target.caCertificate } : {}),
       ...(users === undefined ? {} : { users }),
       ...(duration ? { duration } : {}),

@@ -3,6 +3,7 @@
 // its database.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { projectContainers } from '../stack/index.ts';
 import { acknowledgedWrites, runK6, type LoadOptions, type LoadResult } from './k6.ts';
 import { reconcile, type Reconciliation } from './reconcile.ts';
 import { loadFigures, type LoadFigures } from './summary.ts';
@@ -22,15 +23,22 @@ export interface LoadOutcome {
 export const tasksLost = (found: Reconciliation): number =>
   found.missing.length + found.undeleted.length + found.duplicated.length;
 
+/**
+ * k6 against options.baseUrl; when `projectName` names the rehearsal behind it,
+ * the acknowledged writes are then reconciled with that rehearsal's Postgres.
+ */
 export async function runLoad(
-  options: LoadOptions & { postgresContainer?: string | undefined },
+  options: LoadOptions & { projectName?: string | undefined },
 ): Promise<LoadOutcome> {
+  // The tag names the run's accounts (load-<tag>-<vu>@example.com): letters and digits only.
+  const runTag = options.runTag.toLowerCase().replace(/[^a-z0-9]/g, '');
   const logPath = join(options.outDir, 'k6.log');
   await mkdir(options.outDir, { recursive: true });
   await writeFile(logPath, '');
   let pending = Promise.resolve();
   const result = await runK6({
     ...options,
+    runTag,
     onLine: (line) => {
       pending = pending.then(() => appendFile(logPath, `${line}\n`)).catch(() => undefined);
       options.onLine?.(line);
@@ -38,10 +46,13 @@ export async function runLoad(
   });
   await pending;
   const figures = loadFigures(result.summary);
-  if (!options.postgresContainer) return { result, figures, reconciliation: null, logPath };
+  if (!options.projectName) return { result, figures, reconciliation: null, logPath };
   try {
+    const containers = await projectContainers(options.projectName);
+    const postgres = containers.find((c) => c.service === 'postgres');
+    if (!postgres) throw new Error(`${options.projectName} has no postgres container`);
     const writes = await acknowledgedWrites(result.consolePath);
-    const reconciliation = await reconcile(options.postgresContainer, writes, options.runTag);
+    const reconciliation = await reconcile(postgres.id, writes, runTag);
     return { result, figures, reconciliation, logPath };
   } catch (error) {
     return { result, figures, reconciliation: null, reconciliationError: (error as Error).message, logPath };

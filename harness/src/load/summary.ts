@@ -18,6 +18,7 @@ export interface LoadFigures {
   iterations: number;
   failedRate: number | null;
   checksRate: number | null;
+  /** Overall and per endpoint group, in ms. */
   latency: LatencyRow[];
 }
 

@@ -1,4 +1,4 @@
-export { mark, measured, table } from './format.ts';
+export { loadLine, mark, measured, ms, percent, table } from './format.ts';
 export { renderJunit } from './junit.ts';
 export { renderMarkdown } from './markdown.ts';
 export { renderSummary } from './summary.ts';

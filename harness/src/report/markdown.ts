@@ -1,4 +1,4 @@
-import { mark, markdownTable, measured, megabytes, seconds } from './format.ts';
+import { mark, markdownTable, measured, megabytes, ms, percent, seconds } from './format.ts';
 import type { SimReport } from './types.ts';
 
 const headline: Record<SimReport['verdict'], string> = {
@@ -10,9 +10,6 @@ const headline: Record<SimReport['verdict'], string> = {
 /** A titled table; nothing when there are no rows. */
 const section = (title: string, header: string[], rows: string[][]): string[] =>
   rows.length ? [`## ${title}`, '', markdownTable(header, rows), ''] : [];
-
-const ms = (value: number | null) => (value === null ? '–' : `${value} ms`);
-const percent = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(2)}%`);
 
 /** The k6 load: what it did, what the database kept, latency per endpoint group. */
 function loadSection(report: SimReport): string[] {

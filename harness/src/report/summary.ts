@@ -1,4 +1,4 @@
-import { mark, measured, seconds, table } from './format.ts';
+import { loadLine, mark, measured, seconds, table } from './format.ts';
 import type { SimReport } from './types.ts';
 
 /** The few lines printed when a run ends: verdict, what failed, where the report is. */
@@ -23,12 +23,8 @@ export function renderSummary(report: SimReport): string {
   }
   if (report.load) {
     const { load } = report;
-    const p95 = load.latency[0]?.p95;
     lines.push(
-      `load: ${load.profile}${load.users ? `, ${load.users} users` : ''}: ${load.requests} requests (${load.requestsPerSecond}/s), ` +
-        `p95 ${p95 ?? '–'} ms, ${((load.failedRate ?? 0) * 100).toFixed(2)}% failed, ` +
-        (load.reconciliation ? `${load.reconciliation.lost} lost` : 'not reconciled') +
-        (load.abortedEarly ? ', stopped early by a threshold' : ''),
+      `load: ${load.profile}${load.users ? `, ${load.users} users` : ''}: ${loadLine(load)}`,
       ...(report.artefacts.dashboard ? [`  k6 report: ${report.artefacts.dashboard}`] : []),
     );
   }

@@ -1,6 +1,6 @@
 // The gate report: the one artefact promotion trusts (see ARCHITECTURE.md).
 import type { ThresholdResult } from '../gate/index.ts';
-import type { LatencyRow } from '../load/index.ts';
+import type { LoadFigures, Reconciliation } from '../load/index.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 export type AppImageName = 'backend' | 'frontend' | 'proxy';
@@ -65,7 +65,8 @@ export interface RunError {
   logTail: string[];
 }
 
-export interface LoadRecord {
+/** The k6 load of a run: its figures (throughput, failures, checks, latency per group) and more. */
+export interface LoadRecord extends LoadFigures {
   profile: string;
   users?: number;
   duration?: string;
@@ -74,24 +75,8 @@ export interface LoadRecord {
   /** More than half the requests failed, so k6 stopped the run early (the gate fails). */
   abortedEarly: boolean;
   durationMs: number;
-  requests: number;
-  requestsPerSecond: number;
-  /** Visits completed. */
-  iterations: number;
-  failedRate: number | null;
-  checksRate: number | null;
-  /** Overall and per endpoint group, in ms. */
-  latency: LatencyRow[];
   /** The database against what the load was told; null when it could not be read. */
-  reconciliation: {
-    created: number;
-    deleted: number;
-    inDoubt: number;
-    lost: number;
-    missing: string[];
-    undeleted: string[];
-    duplicated: string[];
-  } | null;
+  reconciliation: (Reconciliation & { lost: number }) | null;
   /** Why the database could not be read, when it could not. */
   reconciliationError?: string;
   /** k6's summary (JSON), its HTML dashboard report, its output, the acknowledged writes. */

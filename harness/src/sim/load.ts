@@ -4,8 +4,8 @@
 import { relative } from 'node:path';
 import { k6Thresholds, trendStats, type Metrics, type Threshold } from '../gate/index.ts';
 import { abortedEarly, describeReconciliation, runLoad, tasksLost, type LoadProfile } from '../load/index.ts';
-import type { LoadRecord } from '../report/index.ts';
-import { projectContainers, type StartedRehearsal } from '../stack/index.ts';
+import { loadLine, type LoadRecord } from '../report/index.ts';
+import type { StartedRehearsal } from '../stack/index.ts';
 import { RunFailure } from './failure.ts';
 
 export interface SimLoad {
@@ -29,7 +29,6 @@ export async function runLoadPhase(options: {
   tickMs: number;
 }): Promise<{ record: LoadRecord; detail: string }> {
   const { load, metrics } = options;
-  const postgres = (await projectContainers(options.projectName)).find((c) => c.service === 'postgres');
   const started = performance.now();
   const who = `${load.profile}${load.users ? `, ${load.users} users` : ''}`;
   const ticker = setInterval(() => {
@@ -40,10 +39,10 @@ export async function runLoadPhase(options: {
     caCertificate: options.rehearsal.caCertificate,
     profile: load.profile,
     outDir: `${options.dir}/load`,
-    runTag: options.runId.toLowerCase().replace(/[^a-z0-9]/g, ''),
+    runTag: options.runId,
     thresholds: k6Thresholds(options.thresholds),
     trendStats: trendStats(options.thresholds),
-    postgresContainer: postgres?.id,
+    projectName: options.projectName,
     signal: options.signal,
     ...(load.users === undefined ? {} : { users: load.users }),
     ...(load.duration === undefined ? {} : { duration: load.duration }),
@@ -89,10 +88,5 @@ export async function runLoadPhase(options: {
       ? `reconciled: ${describeReconciliation(reconciliation)}`
       : `not reconciled: ${outcome.reconciliationError ?? 'no database'}`,
   );
-  const p95 = figures.latency[0]?.p95;
-  const detail =
-    `${figures.requests} requests (${figures.requestsPerSecond}/s), p95 ${p95 ?? '–'} ms, ` +
-    `${((figures.failedRate ?? 0) * 100).toFixed(2)}% failed, ${lost === null ? 'not reconciled' : `${lost} lost`}` +
-    (stoppedEarly ? ', stopped early by a threshold' : '');
-  return { record, detail };
+  return { record, detail: loadLine(record) };
 }
