@@ -56,16 +56,20 @@ export interface ApiClient {
 
 export interface ApiClientOptions {
   fetch?: typeof fetch;
-  /** Called when the API answers 401: the session ended (expired, revoked, signed out elsewhere). */
-  onUnauthenticated?: () => void;
+  /**
+   * Called when the API answers 401: the session ended (expired, revoked, signed
+   * out elsewhere). `sentAt` (performance.now()) is when that request was sent.
+   */
+  onUnauthenticated?: (sentAt: number) => void;
 }
 
 /** Same-origin JSON client of the API. Cookies travel by themselves. */
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const watchedFetch: typeof fetch = async (input, init) => {
+    const sentAt = performance.now();
     const response = await baseFetch(input, init);
-    if (response.status === 401) options.onUnauthenticated?.();
+    if (response.status === 401) options.onUnauthenticated?.(sentAt);
     return response;
   };
 

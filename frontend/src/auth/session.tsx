@@ -38,6 +38,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   // Whose data the cache holds. Another user, or nobody, must never see it.
   const cachedFor = useRef<string | null>(null);
+  // When the current session began: a 401 to a request sent before it (with the
+  // old cookie, or none) says nothing about this session.
+  const sessionSince = useRef(0);
   const becomes = useCallback(
     (user: AuthUser | null) => {
       if (cachedFor.current !== (user?.id ?? null)) queryClient.clear();
@@ -65,7 +68,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(
     () =>
-      onSessionEnded(() => {
+      onSessionEnded((sentAt) => {
+        if (sentAt < sessionSince.current) return;
         setState((previous) => (previous.status === 'signed-in' ? { ...previous, expired: true } : previous));
       }),
     [onSessionEnded],
@@ -74,6 +78,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(
     async (input: { email: string; password: string }) => {
       const user = await auth.signIn(input);
+      sessionSince.current = performance.now();
       becomes(user);
       setState({ status: 'signed-in', user, expired: false });
       return user;
@@ -83,6 +88,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signUp = useCallback(
     async (input: { name: string; email: string; password: string }) => {
       const user = await auth.signUp(input);
+      sessionSince.current = performance.now();
       becomes(user);
       setState({ status: 'signed-in', user, expired: false });
       return user;

@@ -13,16 +13,19 @@ export interface Services {
   api: ApiClient;
   tasks: TaskApi;
   auth: AuthService;
-  /** Subscribe to "the API answered 401": the session ended. Returns the unsubscribe function. */
-  onSessionEnded: (listener: () => void) => () => void;
+  /**
+   * Subscribe to "the API answered 401": the session ended. The listener gets
+   * when the refused request was sent. Returns the unsubscribe function.
+   */
+  onSessionEnded: (listener: (sentAt: number) => void) => () => void;
 }
 
 export function createServices(options: { fetch?: typeof fetch; origin?: string } = {}): Services {
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(sentAt: number) => void>();
   const api = createApiClient({
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    onUnauthenticated: () => {
-      for (const listener of listeners) listener();
+    onUnauthenticated: (sentAt) => {
+      for (const listener of listeners) listener(sentAt);
     },
   });
   return {

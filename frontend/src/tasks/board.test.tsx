@@ -167,4 +167,22 @@ describe('the task board', () => {
     await user.click(within(newTask()).getByRole('button', { name: 'Add task' }));
     await waitFor(() => expect(row('typed before expiry')).toBeDefined());
   });
+
+  it('does not end the new session over a 401 to a request sent before signing in again', async () => {
+    const user = userEvent.setup();
+    const api = signedIn();
+    api.accounts.get('ada@example.com')!.password = 'a long password';
+    renderApp({ api });
+    await screen.findByText(/No tasks yet/);
+    api.user = null; // the session expired on the server
+    // A list sent now, still without a session, is answered only after the sign-in below.
+    api.failNext(/GET \/api\/tasks$/, 401, undefined, 400);
+    await user.selectOptions(screen.getByLabelText('Status'), 'done');
+    const dialog = await screen.findByRole('dialog', { name: 'Your session has ended' });
+    await user.type(within(dialog).getByLabelText('Password'), 'a long password');
+    await user.click(within(dialog).getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the late 401 has arrived
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
 });
