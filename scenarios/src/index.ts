@@ -1,7 +1,8 @@
 // What the harness runs: each scenario takes a base URL (and optional credentials) only.
 export { chromiumMissing, findChromium, launchChromium } from './browser/chromium.ts';
 export { runBrowserFlow, type BrowserFlowOptions, type BrowserFlowResult } from './browser/flow.ts';
-export { StepFailed, type StepResult } from './browser/session.ts';
+export type { StepResult } from './browser/session.ts';
+export { StepFailed } from './steps/index.ts';
 export type { AccessibilityResult } from './browser/accessibility.ts';
 export {
   apiScenarioNames,

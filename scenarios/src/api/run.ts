@@ -3,7 +3,8 @@ import { invalidInputNamesField } from './invalid-input.ts';
 import { userJourney } from './journey.ts';
 import { otherUsersTaskNotFound, unauthenticatedRefused } from './refusals.ts';
 import type { HttpSample, ScenarioResult } from './results.ts';
-import { ScenarioRun, FailedStep, type ApiScenario, type ApiScenarioOptions } from './scenario.ts';
+import { StepFailed } from '../steps/index.ts';
+import { ScenarioRun, type ApiScenario, type ApiScenarioOptions } from './scenario.ts';
 import { signInLockout } from './sign-in-lockout.ts';
 
 // In this order. The lockout runs last: it spends sign-ins from this address,
@@ -51,7 +52,7 @@ async function runScenario(
     await scenario.run(run);
   } catch (thrown) {
     error =
-      thrown instanceof FailedStep
+      thrown instanceof StepFailed
         ? `${thrown.step}: ${thrown.message}`
         : `between steps: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
   }

@@ -1,4 +1,5 @@
 import { ApiClient, type ScenarioFetch, type Transport } from './client.ts';
+import { StepFailed } from '../steps/index.ts';
 import { api, newAccount, type Account, type Task } from './endpoints.ts';
 import type { HttpSample, ScenarioStep } from './results.ts';
 
@@ -19,16 +20,6 @@ export interface ApiScenarioOptions {
 export interface ApiScenario {
   name: string;
   run(scenario: ScenarioRun): Promise<void>;
-}
-
-/** Thrown out of a failed step: the scenario skips the rest. */
-export class FailedStep extends Error {
-  readonly step: string;
-  constructor(step: string, message: string) {
-    super(message);
-    this.name = 'FailedStep';
-    this.step = step;
-  }
 }
 
 /** Fails the step with `message` (what a user would find wrong) unless `condition` holds. */
@@ -92,7 +83,7 @@ export class ScenarioRun implements Transport {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.steps.push({ name, ok: false, durationMs: durationMs(), error: message });
-      throw new FailedStep(name, message);
+      throw new StepFailed(name, message);
     }
   }
 

@@ -1,26 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { StepFailed } from '../steps/index.ts';
 import { checkAccessibility, type AccessibilityResult } from './accessibility.ts';
 
 export interface StepResult {
   name: string;
   ms: number;
   screenshot: string;
-}
-
-/** A failed step: names it, with the screenshot taken at the moment it failed. */
-export class StepFailed extends Error {
-  readonly step: string;
-  readonly screenshot: string | undefined;
-  constructor(step: string, cause: unknown, screenshot: string | undefined) {
-    super(`browser flow, step "${step}": ${(cause as Error).message.split('\n')[0] ?? String(cause)}`, {
-      cause,
-    });
-    this.name = 'StepFailed';
-    this.step = step;
-    this.screenshot = screenshot;
-  }
 }
 
 /**
@@ -84,7 +71,11 @@ export class BrowserSession {
         () => shot,
         () => undefined,
       );
-      throw new StepFailed(name, error, taken);
+      const reason = (error as Error).message.split('\n')[0] ?? String(error);
+      throw new StepFailed(name, `browser flow, step "${name}": ${reason}`, {
+        cause: error,
+        ...(taken ? { screenshot: taken } : {}),
+      });
     } finally {
       this.expectedStatuses = [];
     }

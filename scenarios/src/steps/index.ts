@@ -1,0 +1,1 @@
+export { StepFailed } from './step-failed.ts';
