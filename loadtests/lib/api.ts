@@ -6,13 +6,7 @@ import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 export const baseUrl = (__ENV.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
 const origin = /^https?:\/\/[^/]+/.exec(baseUrl)?.[0] ?? baseUrl;
 
-export interface Task {
-  id: string;
-  title: string;
-  status: 'open' | 'done';
-  priority: 'low' | 'medium' | 'high';
-  version: number;
-}
+export type { Task } from '@todo/backend/contract';
 
 type Response = RefinedResponse<ResponseType | undefined>;
 

@@ -8,7 +8,8 @@ export function taskApi(client: ApiClient) {
   return {
     list(query: TaskQuery, signal?: AbortSignal): Promise<TaskPage> {
       const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) {
+      // A field left undefined is not sent (Object.entries alone would type the values as never undefined).
+      for (const [key, value] of Object.entries<TaskQuery[keyof TaskQuery]>(query)) {
         if (value !== undefined && value !== '') params.set(key, String(value));
       }
       const search = params.toString();

@@ -1,63 +1,15 @@
-// The API's shapes, as its OpenAPI document describes them (GET /api/openapi.json).
+// The API's shapes, from its own OpenAPI document (generated into backend/contract by `npm run contract`).
+import type { CreateTask, ErrorBody as ContractErrorBody, Task } from '@todo/backend/contract';
 
-export type TaskStatus = 'open' | 'done';
-export type TaskPriority = 'low' | 'medium' | 'high';
-export type TaskSort =
-  | 'createdAt'
-  | '-createdAt'
-  | 'updatedAt'
-  | '-updatedAt'
-  | 'dueDate'
-  | '-dueDate'
-  | 'priority'
-  | '-priority'
-  | 'title'
-  | '-title';
+export type { Task, TaskPage, TaskPriority, TaskQuery, TaskSort, TaskStatus } from '@todo/backend/contract';
 
-export interface Task {
-  id: string;
-  title: string;
-  notes: string;
-  status: TaskStatus;
-  priority: TaskPriority;
-  /** YYYY-MM-DD */
-  dueDate: string | null;
-  completedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface TaskPage {
-  items: Task[];
-  nextCursor: string | null;
-}
-
-export interface NewTask {
-  title: string;
-  notes: string;
-  priority: TaskPriority;
-  dueDate: string | null;
-}
+/** What the new-task form sends: every field, the form fills in what the user left alone. */
+export type NewTask = Required<CreateTask>;
 
 export type TaskChanges = Partial<NewTask>;
 
-export interface TaskQuery {
-  status?: TaskStatus;
-  priority?: TaskPriority;
-  dueBefore?: string;
-  dueAfter?: string;
-  q?: string;
-  sort?: TaskSort;
-  limit?: number;
-  cursor?: string;
-}
-
-/** The API's error body: a stable code, a message for people, the bad fields. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  fields?: Record<string, string>;
-  requestId?: string;
-  current?: Task;
-}
+/**
+ * The API's error body: a stable code, a message for people, the bad fields.
+ * A VERSION_CONFLICT also carries the task as it is now, which the document does not describe.
+ */
+export type ErrorBody = ContractErrorBody & { current?: Task };

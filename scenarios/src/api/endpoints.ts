@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Task, TaskPage } from '@todo/backend/contract';
 import type { ApiRequest } from './client.ts';
 
-// The API as a client sees it, from backend/src/{auth,tasks,assistant}/routes.ts.
+// The API as a client sees it. Task shapes come from the API's own OpenAPI document;
+// sign-up and sign-in are better-auth's endpoints, which the document does not cover.
 
-export interface Task {
-  id: string;
-  title: string;
-  notes: string;
-  status: 'open' | 'done';
-  priority: 'low' | 'medium' | 'high';
-  dueDate: string | null;
-  completedAt: string | null;
-  version: number;
-}
-
-export interface TaskPage {
-  items: Task[];
-  nextCursor: string | null;
-}
+export type { Task, TaskPage } from '@todo/backend/contract';
 
 export interface Account {
   email: string;
