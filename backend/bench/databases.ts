@@ -1,5 +1,5 @@
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { baseImages, ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from '@todo/harness';
+import { baseImages, ownerLabels, prepareTestcontainers, reapOrphans } from '@todo/harness';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait } from 'testcontainers';
 import { migrate } from '../src/migrations/index.ts';
@@ -14,9 +14,9 @@ export interface BenchDatabases extends AsyncDisposable {
 /** Postgres (migrated) and Redis in labelled containers, after removing a crashed run's leftovers. */
 export async function startDatabases(): Promise<BenchDatabases> {
   prepareTestcontainers();
-  await removeOrphans();
+  await reapOrphans();
   const images = baseImages();
-  const labels = { [ownerLabel]: ownerValue };
+  const labels = ownerLabels();
   console.log('starting Postgres and Redis');
   const postgres = await new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).start();
   const redis = await new GenericContainer(images.REDIS_IMAGE)

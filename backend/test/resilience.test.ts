@@ -1,4 +1,4 @@
-import { baseImages, ownerLabel, ownerValue } from '@todo/harness';
+import { baseImages, ownerLabels } from '@todo/harness';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait } from 'testcontainers';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { Client, signedUpClient } from './support/client.ts';
 import { docker, eventually, freePort } from './support/outage.ts';
 
 const images = baseImages();
-const labels = { [ownerLabel]: ownerValue };
+const labels = ownerLabels();
 
 async function startOwnRedis() {
   const port = await freePort();

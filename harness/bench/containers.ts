@@ -2,26 +2,22 @@
 // Container figures: image sizes (and what each adds over its base), cold and
 // no-change build times, start-to-healthy per service and the rehearsal's time
 // to its first 200 through the proxy. Writes results/containers.{json,md}.
-import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
-import { promisify } from 'node:util';
 import {
   baseImages,
   buildImage,
   composeVersion,
-  removeOrphans,
-  stackProjectName,
+  inspectImage,
+  projectName as newProjectName,
+  reapOrphans,
   startRehearsal,
   type AppImage,
   type BuiltImage,
+  type StartedRehearsal,
 } from '../src/index.ts';
 import { writeResults } from './results.ts';
 
-const run = promisify(execFile);
-const docker = async (...args: string[]) =>
-  (await run('docker', args, { maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
-const size = async (image: string) =>
-  Number(await docker('image', 'inspect', '--format', '{{.Size}}', image));
+const size = async (image: string) => (await inspectImage(image))?.sizeBytes ?? Number.NaN;
 const mb = (bytes: number) => Math.round((bytes / 1e6) * 10) / 10;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const startups = Number(process.env.BENCH_STARTUPS ?? 3);
@@ -39,7 +35,7 @@ const aims = {
   rehearsalHealthyMs: 20_000,
 };
 
-await removeOrphans();
+await reapOrphans();
 const bases = baseImages();
 
 console.log('cold builds (no layer cache)');
@@ -64,42 +60,19 @@ for (const image of images) {
   sizes[image] = { imageMb: mb(own), baseMb: mb(base), addedMb: mb(own - base) };
 }
 
-/** Start and first "healthy" of each container of a project, from Docker's events. */
-async function healthTimes(projectName: string, since: number): Promise<Record<string, number>> {
-  const lines = await docker(
-    'events',
-    '--since',
-    String(Math.floor(since / 1000) - 1),
-    '--until',
-    String(Math.ceil(Date.now() / 1000)),
-    '--filter',
-    `label=com.docker.compose.project=${projectName}`,
-    '--filter',
-    'type=container',
-    '--format',
-    '{{json .}}',
+/** Start to first "healthy" of each service with a health check, from the rehearsal's own timelines. */
+const healthTimes = (rehearsal: StartedRehearsal): Record<string, number> =>
+  Object.fromEntries(
+    rehearsal
+      .timelines()
+      .filter((t) => t.healthyAt !== undefined && t.startedAt !== undefined)
+      .map((t) => [t.service, Math.round((t.healthyAt ?? 0) - (t.startedAt ?? 0))]),
   );
-  const started = new Map<string, number>();
-  const healthy: Record<string, number> = {};
-  for (const line of lines.split('\n').filter(Boolean)) {
-    const event = JSON.parse(line) as {
-      Action: string;
-      timeNano: number;
-      Actor: { Attributes: Record<string, string> };
-    };
-    const service = event.Actor.Attributes['com.docker.compose.service'] ?? '?';
-    const at = event.timeNano / 1e6;
-    if (event.Action === 'start' && !started.has(service)) started.set(service, at);
-    if (event.Action === 'health_status: healthy' && !(service in healthy))
-      healthy[service] = Math.round(at - (started.get(service) ?? at));
-  }
-  return healthy;
-}
 
 const runs: { upMs: number; firstPageMs: number; firstApiMs: number; healthyMs: Record<string, number> }[] =
   [];
 for (let i = 0; i < startups; i++) {
-  const projectName = stackProjectName('bench');
+  const projectName = newProjectName('bench');
   const t0 = Date.now();
   const rehearsal = await startRehearsal({
     projectName,
@@ -117,7 +90,7 @@ for (let i = 0; i < startups; i++) {
     };
     const firstPageMs = await firstOk('/');
     const firstApiMs = await firstOk('/api/openapi.json');
-    runs.push({ upMs, firstPageMs, firstApiMs, healthyMs: await healthTimes(projectName, t0) });
+    runs.push({ upMs, firstPageMs, firstApiMs, healthyMs: healthTimes(rehearsal) });
     console.log(`rehearsal ${i + 1}: all healthy in ${upMs} ms, first API 200 at ${firstApiMs} ms`);
   } finally {
     await rehearsal.down();

@@ -12,7 +12,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Docker from 'dockerode';
 import { percentile } from '../src/gate/index.ts';
 import {
   describeReconciliation,
@@ -22,8 +21,9 @@ import {
   type LatencyRow,
 } from '../src/load/index.ts';
 import { ms, percent } from '../src/report/index.ts';
-import { startStandaloneRehearsal } from '../src/sim/index.ts';
-import { projectContainers, stackProjectName } from '../src/stack/index.ts';
+import { projectContainers } from '../src/docker/index.ts';
+import { projectName as newProjectName } from '../src/projects/index.ts';
+import { startRehearsalForCommand } from '../src/rehearsal/index.ts';
 import { writeResults } from './results.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 100);
@@ -35,8 +35,8 @@ const overheadRate = 20;
 const aimP95 = 500;
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-load-'));
-const projectName = stackProjectName('bench');
-const { rehearsal, interrupts } = await startStandaloneRehearsal({
+const projectName = newProjectName('bench');
+const { rehearsal, interrupts } = await startRehearsalForCommand({
   projectName,
   step: 'bench:load',
   env: { RATE_LIMIT_AUTH_MAX: '100000' },
@@ -156,10 +156,7 @@ try {
 
   console.log(`3/3 the proxy's added latency: ${overheadRate} lists per second on each path`);
   const replica = (await projectContainers(projectName)).find((c) => c.service === 'backend-1');
-  const networks = replica
-    ? (await new Docker().getContainer(replica.id).inspect()).NetworkSettings.Networks
-    : {};
-  const replicaIp = Object.values(networks)[0]?.IPAddress;
+  const replicaIp = Object.values(replica?.addresses ?? {})[0];
   if (!replicaIp) throw new Error('backend-1 has no address on the stack network');
   const overhead = await runK6({
     ...common,
@@ -250,7 +247,7 @@ try {
   ].join('\n');
   await writeResults('load', result, markdown);
 } finally {
-  interrupts.dispose();
+  interrupts[Symbol.dispose]();
   await rehearsal.down();
   await rm(dir, { recursive: true, force: true });
 }

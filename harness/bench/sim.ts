@@ -3,24 +3,19 @@
 // yet, no layer cache) and with warm ones (nothing changed), and each phase's
 // share: the rehearsal's own cost. The load's figures are bench:load's.
 // Writes results/sim.{json,md}. Removes every todo-backend/frontend/proxy image first.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { repoRoot } from '../src/index.ts';
+import { listImages, removeImages, repoRoot } from '../src/index.ts';
 import { writeResults } from './results.ts';
 import type { SimReport } from '../src/report/index.ts';
 
-const run = promisify(execFile);
 const warmRuns = Number(process.env.BENCH_WARM_RUNS ?? 3);
 const aimWarmMs = 90_000;
 
 async function removeOurImages(): Promise<void> {
-  const { stdout } = await run('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']);
-  const ours = stdout.split('\n').filter((image) => /^todo-(backend|frontend|proxy):/.test(image));
-  if (ours.length) await run('docker', ['rmi', '-f', ...ours]);
-  await run('docker', ['image', 'prune', '-f']);
+  await removeImages(await listImages(/^todo-(backend|frontend|proxy):/));
 }
 
 async function sim(reportsDir: string): Promise<{ wallMs: number; report: SimReport }> {

@@ -1,29 +1,51 @@
 // Library entry: what other workspaces (tests, benchmarks) may use from the harness.
 export {
+  composeVersion,
+  containerLogs,
+  execIn,
+  imageId,
+  inspectImage,
+  listImages,
+  projectContainers,
+  projectLeftovers,
+  removeImages,
+  runImage,
+  startContainer,
+  stopContainer,
+  type ServiceContainer,
+} from './docker/index.ts';
+export {
+  appImages,
   baseImages,
+  buildAppImages,
+  buildImage,
+  imageTag,
   officialImages,
   overridesFile,
   usingOfflineImages,
+  type AppImage,
   type BaseImages,
+  type BuiltImage,
 } from './images/index.ts';
-export { ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from './containers/index.ts';
-export { repoRoot } from './paths.ts';
 export {
-  freePort,
+  prepareTestcontainers,
   startLocalStack,
   type LocalStackOptions,
   type StartedLocalStack,
 } from './local-stack/index.ts';
-export { buildAppImages, buildImage, imageTag, type AppImage, type BuiltImage } from './images/index.ts';
+export { repoRoot } from './paths.ts';
+export { freePort } from './ports.ts';
 export {
-  composeVersion,
-  projectLeftovers,
-  removeOrphanStacks,
-  removeProject,
-  stackProjectName,
+  ownerLabel,
+  ownerLabels,
+  projectName,
+  reapOrphans,
+  startOwnedCompose,
+  type ProjectKind,
+} from './projects/index.ts';
+export {
+  rehearsalDefaults,
   startRehearsal,
-  upStack,
-  type ComposeFile,
+  startRehearsalForCommand,
   type StartedRehearsal,
-  type StartedStack,
-} from './stack/index.ts';
+} from './rehearsal/index.ts';

@@ -1,31 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  baseImages,
   freePort,
+  prepareTestcontainers,
   projectLeftovers,
-  removeOrphans,
-  stackProjectName,
-  upStack,
-  type StartedStack,
+  projectName as newProjectName,
+  reapOrphans,
+  startOwnedCompose,
 } from '../src/index.ts';
 
-const projectName = stackProjectName('dev-test');
+const projectName = newProjectName('dev-test');
 
 describe('the developer stack (docker-compose.yml)', () => {
-  let stack: StartedStack;
+  let stack: Awaited<ReturnType<typeof startOwnedCompose>>;
   let appUrl: string;
   // Teardown even when beforeAll failed half-way (then the stack was never set).
   const teardown: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    await removeOrphans();
+    prepareTestcontainers();
+    await reapOrphans();
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;
-    stack = await upStack({
+    stack = await startOwnedCompose({
       file: 'docker-compose.yml',
       projectName,
       build: true,
+      startupTimeoutMs: 300_000,
       env: {
+        ...baseImages(),
         APP_PORT: String(appPort),
         POSTGRES_PORT: String(await freePort()),
         REDIS_PORT: String(await freePort()),

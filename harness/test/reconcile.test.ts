@@ -1,6 +1,6 @@
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseImages, ownerLabel, ownerValue, prepareTestcontainers } from '../src/index.ts';
+import { baseImages, ownerLabels, prepareTestcontainers } from '../src/index.ts';
 import { reconcile } from '../src/load/index.ts';
 
 // The reconciliation must be able to fail: a lost create, a delete that did not
@@ -17,9 +17,7 @@ describe('reconciling the load with the database', () => {
 
   beforeAll(async () => {
     prepareTestcontainers();
-    postgres = await new PostgreSqlContainer(baseImages().POSTGRES_IMAGE)
-      .withLabels({ [ownerLabel]: ownerValue })
-      .start();
+    postgres = await new PostgreSqlContainer(baseImages().POSTGRES_IMAGE).withLabels(ownerLabels()).start();
     const sql = `
       CREATE TABLE users (id uuid PRIMARY KEY, email text NOT NULL);
       CREATE TABLE tasks (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id), title text NOT NULL);

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAppImages,
   projectLeftovers,
-  removeOrphans,
-  stackProjectName,
+  projectName as newProjectName,
+  reapOrphans,
   startRehearsal,
   type StartedRehearsal,
 } from '../src/index.ts';
 import { containerLogs, docker, dockerExec } from './docker.ts';
 
-const projectName = stackProjectName('test');
+const projectName = newProjectName('test');
 const services = ['postgres', 'redis', 'backend-1', 'backend-2', 'frontend', 'proxy'];
 
 describe('the production rehearsal (docker-compose.prod.yml)', () => {
@@ -19,7 +19,7 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
   const teardown: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    await removeOrphans();
+    await reapOrphans();
     const images = await buildAppImages();
     rehearsal = await startRehearsal({
       projectName,
@@ -69,7 +69,7 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       served = await Promise.all(
         ['backend-1', 'backend-2'].map(async (service) => {
-          const logs = await containerLogs(rehearsal.stack.containerId(service));
+          const logs = await containerLogs(rehearsal.containerId(service));
           return logs.split(probe).length - 1;
         }),
       );
@@ -80,7 +80,7 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
 
   it('runs every service as non-root on a read-only root filesystem', async () => {
     for (const service of services) {
-      const id = rehearsal.stack.containerId(service);
+      const id = rehearsal.containerId(service);
       expect(
         `${service}: ${(await docker('inspect', '--format', '{{.HostConfig.ReadonlyRootfs}}', id)).trim()}`,
       ).toBe(`${service}: true`);
@@ -138,7 +138,7 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
       }
     };
     const workers = Array.from({ length: 6 }, (_, n) => worker(n));
-    const replica = rehearsal.stack.containerId('backend-1');
+    const replica = rehearsal.containerId('backend-1');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await docker('stop', '--time', '15', replica);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -149,7 +149,7 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
 
     const failures = [...outcomes].filter(([key]) => key !== '200' && key !== '201');
     const proxyErrors = failures.length
-      ? (await containerLogs(rehearsal.stack.containerId('proxy')))
+      ? (await containerLogs(rehearsal.containerId('proxy')))
           .split('\n')
           .filter((line) => /"status":5\d\d|"level":"error"/.test(line))
       : [];

@@ -1,10 +1,10 @@
-import { baseImages, ownerLabel, ownerValue, prepareTestcontainers } from '@todo/harness';
+import { baseImages, ownerLabels, prepareTestcontainers } from '@todo/harness';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 
 prepareTestcontainers();
 const images = baseImages();
-const labels = { [ownerLabel]: ownerValue };
+const labels = ownerLabels();
 
 /** Postgres tuned for tests: durability off (nothing here must survive a crash). */
 export function startPostgres(): Promise<StartedPostgreSqlContainer> {

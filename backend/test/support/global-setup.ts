@@ -1,4 +1,4 @@
-import { removeOrphans } from '@todo/harness';
+import { reapOrphans } from '@todo/harness';
 import type { TestProject } from 'vitest/node';
 import { redisUrl, startPostgres, startRedis } from './containers.ts';
 import { createTemplate } from './database.ts';
@@ -12,7 +12,7 @@ declare module 'vitest' {
 
 /** One Postgres and one Redis for the whole run; each test file gets its own database and key prefix. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await removeOrphans();
+  await reapOrphans();
   const started = await Promise.allSettled([startPostgres(), startRedis()]);
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const stop = async () => {

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { copyFromImage } from '../docker/index.ts';
 
 /** The SPA's security headers, as the frontend image's Caddy sends them (frontend/Caddyfile). */
 async function frontendHeaders(caddyfile: string): Promise<Record<string, string>> {
@@ -68,14 +65,8 @@ export async function writeVercelOutput(options: VercelOutputOptions): Promise<{
   const backend = parseBackendUrl(options.backendUrl);
   const headers = await frontendHeaders(options.caddyfile);
   const scratch = await mkdtemp(join(tmpdir(), 'vercel-output-'));
-  const { stdout } = await run('docker', ['create', options.image]);
-  const container = stdout.trim();
   try {
-    await run('docker', ['cp', `${container}:/srv/.`, join(scratch, 'static')]);
-  } finally {
-    await run('docker', ['rm', container]);
-  }
-  try {
+    await copyFromImage(options.image, '/srv', join(scratch, 'static'));
     await rm(options.outDir, { recursive: true, force: true });
     await mkdir(options.outDir, { recursive: true });
     await cp(join(scratch, 'static'), join(options.outDir, 'static'), { recursive: true });
@@ -83,8 +74,8 @@ export async function writeVercelOutput(options: VercelOutputOptions): Promise<{
       join(options.outDir, 'config.json'),
       `${JSON.stringify({ version: 3, routes: vercelRoutes(backend, headers) }, null, 2)}\n`,
     );
-    const { stdout: listing } = await run('find', [join(options.outDir, 'static'), '-type', 'f']);
-    return { files: listing.split('\n').filter(Boolean).length };
+    const entries = await readdir(join(options.outDir, 'static'), { recursive: true, withFileTypes: true });
+    return { files: entries.filter((entry) => entry.isFile()).length };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -1,15 +1,12 @@
 // What `npm run doctor` checks, each as one finding with what to do about it.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { parseEnv, promisify } from 'node:util';
-import { baseImages, imageId, overridesFile } from '../images/index.ts';
+import { delimiter, join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { composeVersion, engineInfo, imageId, tryPull } from '../docker/index.ts';
+import { baseImages, overridesFile } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
-import { composeVersion } from '../stack/index.ts';
-
-const run = promisify(execFile);
 
 export interface Finding {
   check: string;
@@ -55,23 +52,33 @@ const dockerFix = {
   },
 } satisfies Record<string, { install: string; start: string }>;
 
+const onPath = (command: string, env: NodeJS.ProcessEnv) =>
+  (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+
 export async function checkDocker(
   platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ finding: Finding; rootDir?: string }> {
   const fix = platform === 'darwin' || platform === 'win32' ? dockerFix[platform] : dockerFix.linux;
+  // Builds and Compose go through the docker command; everything else through the engine's API.
+  if (!onPath('docker', env)) {
+    return { finding: problem('fail', 'docker', 'the docker command is not installed', fix.install) };
+  }
   try {
-    const { stdout } = await run('docker', ['info', '--format', '{{.ServerVersion}}|{{.DockerRootDir}}'], {
-      timeout: 15_000,
-    });
-    const [version = '', rootDir] = stdout.trim().split('|');
-    return { finding: ok('docker', `Docker Engine ${version} answers`), ...(rootDir ? { rootDir } : {}) };
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const info = await Promise.race([
+      engineInfo(),
+      new Promise<never>((_, reject) => {
+        setTimeout(() => {
+          reject(new Error('no answer in 15 s'));
+        }, 15_000).unref();
+      }),
+    ]);
     return {
-      finding: missing
-        ? problem('fail', 'docker', 'the docker command is not installed', fix.install)
-        : problem('fail', 'docker', 'the Docker daemon does not answer', fix.start),
+      finding: ok('docker', `Docker Engine ${info.serverVersion} answers`),
+      ...(info.rootDir ? { rootDir: info.rootDir } : {}),
     };
+  } catch {
+    return { finding: problem('fail', 'docker', 'the Docker daemon does not answer', fix.start) };
   }
 }
 
@@ -156,10 +163,7 @@ export async function checkBaseImages(): Promise<Finding> {
     const source = existsSync(overridesFile) ? 'offline stand-ins from .images.env' : 'pulled';
     return ok('base images', `${images.length} present (${source})`);
   }
-  const pulled = await run('docker', ['pull', '--quiet', missing[0] as string], { timeout: 30_000 }).then(
-    () => true,
-    () => false,
-  );
+  const pulled = await tryPull(missing[0] ?? '', 30_000);
   return pulled
     ? problem(
         'warn',

@@ -1,92 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { buildImage as dockerBuild, imageId } from '../docker/index.ts';
+import { git } from '../git/index.ts';
 import { repoRoot } from '../paths.ts';
-import { baseImages, type BaseImages, type BaseImageVariable } from './overrides.ts';
-
-const run = promisify(execFile);
-
-export type AppImage = 'backend' | 'frontend' | 'proxy';
-
-interface ImageRecipe {
-  dockerfile: string;
-  /** Path prefixes whose files are this image's inputs (with the Dockerfile and lockfile). */
-  inputs: string[];
-  /** Base images it is built from (build arguments of the same name). */
-  bases: BaseImageVariable[];
-}
-
-const workspaceManifests = [
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-  'backend/package.json',
-  'frontend/package.json',
-  'harness/package.json',
-  'scenarios/package.json',
-  '.dockerignore',
-];
-
-export const recipes: Record<AppImage, ImageRecipe> = {
-  backend: {
-    dockerfile: 'backend/Dockerfile',
-    inputs: [...workspaceManifests, 'backend/'],
-    bases: ['NODE_IMAGE'],
-  },
-  frontend: {
-    dockerfile: 'frontend/Dockerfile',
-    inputs: [...workspaceManifests, 'frontend/'],
-    bases: ['NODE_IMAGE', 'CADDY_IMAGE'],
-  },
-  proxy: { dockerfile: 'proxy/Dockerfile', inputs: ['proxy/', '.dockerignore'], bases: ['CADDY_IMAGE'] },
-};
-
-/** Files that are not inputs even inside an input folder (tests, benchmarks, results). */
-const notInputs = [/\/node_modules\//, /\/dist\//, /\/bench\//, /\/test\//, /\.test\.tsx?$/, /\/tmp\//];
-
-/** Tracked and untracked (not ignored) files of the repository under these prefixes. */
-async function inputFiles(prefixes: string[]): Promise<string[]> {
-  const { stdout } = await run(
-    'git',
-    ['ls-files', '--cached', '--others', '--exclude-standard', '--', ...prefixes],
-    {
-      cwd: repoRoot,
-      maxBuffer: 32 * 1024 * 1024,
-    },
-  );
-  return [...new Set(stdout.split('\n').filter(Boolean))]
-    .filter((file) => !notInputs.some((pattern) => pattern.test(`/${file}`)))
-    .sort();
-}
-
-/** The id (sha256 of the configuration) of a local image, or undefined when it is not here. */
-export async function imageId(reference: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]);
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The tag an image gets: a hash of its inputs (file names and contents) and of
- * the base images' ids, so the same sources on the same bases give the same tag
- * and anything else a new one.
- */
-export async function imageTag(image: AppImage, bases: BaseImages = baseImages()): Promise<string> {
-  const recipe = recipes[image];
-  const hash = createHash('sha256');
-  for (const file of await inputFiles([recipe.dockerfile, ...recipe.inputs])) {
-    hash.update(`${file}\0`);
-    hash.update(await readFile(join(repoRoot, file)).catch(() => Buffer.from('(deleted)')));
-    hash.update('\0');
-  }
-  for (const base of recipe.bases) hash.update(`${base}=${(await imageId(bases[base])) ?? bases[base]}\0`);
-  return `todo-${image}:${hash.digest('hex').slice(0, 16)}`;
-}
+import { baseImages, type BaseImages } from './overrides.ts';
+import { imageTag, recipes, type AppImage } from './recipes.ts';
 
 export interface BuiltImage {
   image: AppImage;
@@ -116,8 +34,6 @@ export interface BuildOptions {
 async function labelValues(
   options: BuildOptions,
 ): Promise<Record<'REVISION' | 'VERSION' | 'SOURCE', string>> {
-  const git = async (...args: string[]) =>
-    (await run('git', args, { cwd: repoRoot }).catch(() => ({ stdout: '' }))).stdout.trim();
   const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
     version: string;
   };
@@ -135,30 +51,20 @@ export async function buildImage(image: AppImage, options: BuildOptions = {}): P
   const existing = options.force || options.noCache ? undefined : await imageId(tag);
   if (existing) return { image, tag, id: existing, built: false, buildMs: 0 };
   const recipe = recipes[image];
-  const args = ['build', '-f', recipe.dockerfile, '-t', tag, ...(options.noCache ? ['--no-cache'] : [])];
-  for (const base of recipe.bases) args.push('--build-arg', `${base}=${bases[base]}`);
-  const labels = await labelValues(options);
-  for (const [name, value] of Object.entries(labels)) if (value) args.push('--build-arg', `${name}=${value}`);
-  args.push('.');
+  const buildArgs: Record<string, string> = {};
+  for (const base of recipe.bases) buildArgs[base] = bases[base];
+  for (const [name, value] of Object.entries(await labelValues(options))) if (value) buildArgs[name] = value;
   const started = performance.now();
-  const output: string[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('docker', args, { cwd: repoRoot, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        output.push(line);
-        options.onOutput?.(line);
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) {
-    throw new Error(
-      `building the ${image} image failed (docker build exit ${code}); last lines:\n${output.slice(-15).join('\n')}`,
-    );
+  try {
+    await dockerBuild({
+      dockerfile: recipe.dockerfile,
+      tag,
+      buildArgs,
+      ...(options.noCache ? { noCache: true } : {}),
+      ...(options.onOutput ? { onLine: options.onOutput } : {}),
+    });
+  } catch (error) {
+    throw new Error(`building the ${image} image failed: ${(error as Error).message}`, { cause: error });
   }
   const id = await imageId(tag);
   if (!id) throw new Error(`docker build said it built ${tag}, but the image is not there`);

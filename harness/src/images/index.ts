@@ -1,12 +1,5 @@
-export {
-  buildAppImages,
-  buildImage,
-  imageId,
-  imageTag,
-  type AppImage,
-  type BuildOptions,
-  type BuiltImage,
-} from './build.ts';
+export { buildAppImages, buildImage, type BuildOptions, type BuiltImage } from './build.ts';
+export { buildImageSet, builtCount, imageReferences, type ImageRecord, type ImageSet } from './image-set.ts';
 export {
   baseImages,
   officialImages,
@@ -15,3 +8,4 @@ export {
   type BaseImages,
   type BaseImageVariable,
 } from './overrides.ts';
+export { appImages, imageTag, recipes, type AppImage } from './recipes.ts';

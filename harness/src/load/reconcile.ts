@@ -2,7 +2,7 @@
 // Every acknowledged create exists once, every acknowledged delete is gone. A
 // delete that was sent but never answered (the run ended, the request timed
 // out) may or may not have happened: either state of that task is right.
-import { spawn } from 'node:child_process';
+import { DockerCommandError, execIn } from '../docker/index.ts';
 
 /** What the load logged: creates and deletes acknowledged, and deletes sent. */
 export interface Writes {
@@ -25,27 +25,18 @@ export interface Reconciliation {
 }
 
 /** psql inside the stack's Postgres container, the SQL on stdin; rows as lines. */
-function psql(container: string, sql: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', [
-      'exec',
-      '-i',
+async function psql(container: string, sql: string): Promise<string[]> {
+  try {
+    const rows = await execIn(
       container,
-      'sh',
-      '-c',
-      'psql -X -At -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"',
-    ]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(out.split('\n').filter(Boolean));
-      else reject(new Error(`psql in ${container} failed: ${err.trim()}`));
-    });
-    child.stdin.end(sql);
-  });
+      ['sh', '-c', 'psql -X -At -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
+      { stdin: sql },
+    );
+    return rows.split('\n').filter(Boolean);
+  } catch (error) {
+    const reason = error instanceof DockerCommandError ? error.stderr.trim() : (error as Error).message;
+    throw new Error(`psql in ${container} failed: ${reason}`, { cause: error });
+  }
 }
 
 const uuidList = (ids: string[]) => `'{${ids.filter((id) => /^[0-9a-f-]{36}$/.test(id)).join(',')}}'::uuid[]`;

@@ -3,7 +3,7 @@
 // its database.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { projectContainers } from '../stack/index.ts';
+import { projectContainers } from '../docker/index.ts';
 import { acknowledgedWrites, runK6, type LoadOptions, type LoadResult } from './k6.ts';
 import { reconcile, type Reconciliation } from './reconcile.ts';
 import { loadFigures, type LoadFigures } from './summary.ts';

@@ -1,2 +1,6 @@
-export { startLocalStack, type LocalStackOptions, type StartedLocalStack } from './local-stack.ts';
-export { freePort } from './processes.ts';
+export {
+  prepareTestcontainers,
+  startLocalStack,
+  type LocalStackOptions,
+  type StartedLocalStack,
+} from './local-stack.ts';

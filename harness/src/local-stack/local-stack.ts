@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PostgreSqlContainer } from '@testcontainers/postgresql';
-import { GenericContainer, Wait } from 'testcontainers';
-import { ownerLabel, ownerValue, prepareTestcontainers, removeOrphans } from '../containers/index.ts';
-import { baseImages } from '../images/index.ts';
+import { prepareTestcontainers as prepare, startPostgres, startRedis } from '../docker/index.ts';
+import { baseImages, usingOfflineImages } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
-import { freePort, runToEnd, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
+import { freePort } from '../ports.ts';
+import { ownerLabels, reapOrphans } from '../projects/index.ts';
+import { runToEnd, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
 import { startWebServer } from './web-server.ts';
 
 export interface LocalStackOptions {
@@ -33,6 +33,11 @@ export interface StartedLocalStack extends AsyncDisposable {
 
 const node = process.execPath;
 
+/** testcontainers' settings for this machine (Ryuk off where no registry answers); the developer's own win. */
+export const prepareTestcontainers = (): void => {
+  prepare(usingOfflineImages());
+};
+
 /**
  * The whole app on this machine without Compose: Postgres and Redis in labelled
  * containers, the backend as a Node process (migrated first), the built SPA
@@ -46,7 +51,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     prepareTestcontainers();
-    await removeOrphans();
+    await reapOrphans();
     const frontendDir = join(repoRoot, 'frontend');
     const build = options.frontend === false ? false : (options.buildFrontend ?? 'if-missing');
     const building =
@@ -63,22 +68,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     log('starting Postgres and Redis');
     const images = baseImages();
-    const labels = { [ownerLabel]: ownerValue };
     const [postgres, redis] = await Promise.allSettled([
-      new PostgreSqlContainer(images.POSTGRES_IMAGE).withLabels(labels).start(),
-      new GenericContainer(images.REDIS_IMAGE)
-        .withExposedPorts(6379)
-        .withLabels(labels)
-        .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-        .start(),
+      startPostgres(images.POSTGRES_IMAGE, ownerLabels()),
+      startRedis(images.REDIS_IMAGE, ownerLabels()),
     ]);
     for (const started of [postgres, redis]) {
       if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
     }
     if (postgres.status === 'rejected') throw new Error(`Postgres did not start: ${String(postgres.reason)}`);
     if (redis.status === 'rejected') throw new Error(`Redis did not start: ${String(redis.reason)}`);
-    const databaseUrl = postgres.value.getConnectionUri();
-    const redisUrl = `redis://${redis.value.getHost()}:${redis.value.getMappedPort(6379)}`;
+    const databaseUrl = postgres.value.connectionUri;
+    const redisUrl = `redis://${redis.value.host}:${redis.value.port(6379)}`;
 
     const backendDir = join(repoRoot, 'backend');
     const baseEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, NODE_ENV: 'production' };

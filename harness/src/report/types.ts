@@ -1,20 +1,10 @@
 // The gate report: the one artefact promotion trusts (see ARCHITECTURE.md).
 import type { ThresholdResult } from '../gate/index.ts';
+import type { AppImage, ImageRecord } from '../images/index.ts';
 import type { LoadFigures, Reconciliation } from '../load/index.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
-export type AppImageName = 'backend' | 'frontend' | 'proxy';
-
-export interface ImageRecord {
-  /** todo-backend:<hash of inputs> */
-  reference: string;
-  /** sha256 of the image configuration: the local content digest promotion checks. */
-  id: string;
-  /** Registry digests; empty until the image is pushed. */
-  repoDigests: string[];
-  built: boolean;
-  buildMs: number;
-}
+export type { ImageRecord } from '../images/index.ts';
 
 export interface ScenarioStepRecord {
   name: string;
@@ -44,6 +34,8 @@ export interface ServiceRecord {
   cpuPeakPercent?: number;
   memoryPeakBytes?: number;
   memoryLimitBytes?: number;
+  /** CPU (percent of one core) and memory in use, sampled every few seconds from up to collect. */
+  usage?: { at: number; cpuPercent: number; memoryBytes: number }[];
   /** Relative to the report's folder. */
   log?: string;
 }
@@ -92,7 +84,7 @@ export interface SimReport {
   verdict: Verdict;
   exitCode: 0 | 1 | 2;
   git: { sha: string; branch: string; dirty: boolean };
-  images: Partial<Record<AppImageName, ImageRecord>>;
+  images: Partial<Record<AppImage, ImageRecord>>;
   /** sha256 over the compose file, the image ids, the stack's settings and the thresholds. */
   configHash: string;
   config: { composeFile: string; env: Record<string, string>; thresholds: string[] };

@@ -1,24 +1,24 @@
 // Puts a finished (or failed) run together as the gate report.
-import { baseImages, imageId } from '../images/index.ts';
-import { judge, type Metrics, type Threshold } from '../gate/index.ts';
-import type { LoadRecord, PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
-import type { RunFailure } from './failure.ts';
-import { imageReferences, type SimImages } from './phases.ts';
-import { configHash, gitInfo, stackSettings } from './provenance.ts';
+import { imageId } from '../docker/index.ts';
+import type { RunFailure } from '../errors/index.ts';
+import { judge, type Threshold } from '../gate/index.ts';
+import { gitInfo } from '../git/index.ts';
+import { baseImages, imageReferences, type ImageSet } from '../images/index.ts';
+import type { PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
+import { rehearsalFile } from '../rehearsal/index.ts';
+import type { LoadOutcome } from './load-phase.ts';
+import { gateMetrics } from './measure.ts';
+import { configHash, stackSettings } from './provenance.ts';
+import type { ScenarioOutcome } from './scenarios-phase.ts';
+import type { RunSetup } from './setup.ts';
 
 export interface RunOutcome {
-  runId: string;
-  startedAt: Date;
-  dir: string;
-  composeFile: string;
-  /** The variables the run set for the stack itself. */
-  ownSettings: Record<string, string>;
+  setup: RunSetup;
   env: NodeJS.ProcessEnv;
   thresholds: Threshold[];
-  metrics: Metrics;
-  images: SimImages;
-  scenarios: ScenarioRecord[];
-  load: LoadRecord | null;
+  images: ImageSet | undefined;
+  scenarios: ScenarioOutcome | undefined;
+  load: LoadOutcome | undefined;
   services: ServiceRecord[];
   phases: PhaseRecord[];
   stack?: { projectName: string; baseUrl: string; kept: boolean };
@@ -32,54 +32,56 @@ async function baseImageIds(env: NodeJS.ProcessEnv): Promise<Record<string, stri
   return ids;
 }
 
+const artefacts = (dir: string, scenarios: ScenarioRecord[], load: LoadOutcome | undefined) => ({
+  dir,
+  json: `${dir}/report.json`,
+  markdown: `${dir}/report.md`,
+  junit: `${dir}/junit.xml`,
+  ...(scenarios.some((s) => s.kind === 'browser' && !s.skipped) ? { browser: `${dir}/browser-flow` } : {}),
+  ...(load ? { load: `${dir}/load`, dashboard: `${dir}/${load.record.files.dashboard}` } : {}),
+});
+
 export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
-  const { failure, images, dir } = outcome;
-  const gate = failure ? { ok: false, thresholds: [] } : judge(outcome.metrics, outcome.thresholds);
+  const { failure, images, setup } = outcome;
+  const metrics = gateMetrics(outcome);
+  const gate = failure ? { ok: false, thresholds: [] } : judge(metrics, outcome.thresholds);
   const verdict = failure ? 'error' : gate.ok ? 'pass' : 'fail';
-  const references = imageReferences(images);
-  const settings = await stackSettings(outcome.composeFile, outcome.env, {
+  const references = images ? imageReferences(images) : { backend: '', frontend: '', proxy: '' };
+  const settings = await stackSettings(rehearsalFile, outcome.env, {
     ...baseImages(outcome.env),
-    ...outcome.ownSettings,
+    ...setup.stackEnv,
     BACKEND_IMAGE: references.backend,
     FRONTEND_IMAGE: references.frontend,
     PROXY_IMAGE: references.proxy,
   });
   const thresholds = outcome.thresholds.map((t) => `${t.metric}=${t.expression}`);
+  const scenarios = outcome.scenarios?.records ?? [];
   const finishedAt = new Date();
   return {
     schemaVersion: 1,
-    runId: outcome.runId,
-    startedAt: outcome.startedAt.toISOString(),
+    runId: setup.runId,
+    startedAt: setup.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - outcome.startedAt.getTime(),
+    durationMs: finishedAt.getTime() - setup.startedAt.getTime(),
     verdict,
     exitCode: verdict === 'pass' ? 0 : verdict === 'fail' ? 1 : 2,
     git: await gitInfo(),
-    images,
+    images: images ?? {},
     configHash: await configHash({
-      composeFile: outcome.composeFile,
+      composeFile: rehearsalFile,
       env: settings,
-      images,
+      images: images ?? {},
       baseImageIds: await baseImageIds(outcome.env),
       thresholds,
     }),
-    config: { composeFile: outcome.composeFile, env: settings, thresholds },
+    config: { composeFile: rehearsalFile, env: settings, thresholds },
     thresholds: gate.thresholds,
-    scenarios: outcome.scenarios,
+    scenarios,
     services: outcome.services,
     phases: outcome.phases,
-    load: outcome.load,
+    load: outcome.load?.record ?? null,
     ...(outcome.stack ? { stack: outcome.stack } : {}),
     ...(failure ? { error: failure.detail } : {}),
-    artefacts: {
-      dir,
-      json: `${dir}/report.json`,
-      markdown: `${dir}/report.md`,
-      junit: `${dir}/junit.xml`,
-      ...(outcome.scenarios.some((s) => s.kind === 'browser' && !s.skipped)
-        ? { browser: `${dir}/browser-flow` }
-        : {}),
-      ...(outcome.load ? { load: `${dir}/load`, dashboard: `${dir}/${outcome.load.files.dashboard}` } : {}),
-    },
+    artefacts: artefacts(setup.dir, scenarios, outcome.load),
   };
 }

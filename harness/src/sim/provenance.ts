@@ -1,24 +1,9 @@
-// What a report is bound to: the commit, the images, the stack's settings.
-import { execFile } from 'node:child_process';
+// What a report is bound to besides the commit: the images, the stack's settings.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import type { ImageRecord } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
-import type { ImageRecord } from '../report/index.ts';
-
-const run = promisify(execFile);
-
-export async function gitInfo(): Promise<{ sha: string; branch: string; dirty: boolean }> {
-  const git = async (...args: string[]) =>
-    (await run('git', args, { cwd: repoRoot }).catch(() => ({ stdout: '' }))).stdout.trim();
-  const [sha, branch, status] = await Promise.all([
-    git('rev-parse', 'HEAD'),
-    git('rev-parse', '--abbrev-ref', 'HEAD'),
-    git('status', '--porcelain', '--untracked-files=no'),
-  ]);
-  return { sha: sha || 'unknown', branch: branch === 'HEAD' ? '' : branch, dirty: status.length > 0 };
-}
 
 /** The variables a compose file reads (`${NAME}` / `${NAME:-default}`). */
 export async function composeVariables(file: string): Promise<string[]> {

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors/index.ts';
+import { resolveThresholds } from '../gate/index.ts';
+import { findK6, k6Missing } from '../load/index.ts';
+import { runSim } from '../sim/index.ts';
+import { loadFlags, loadFlagsHelp, loadOptions, reportsDir, reportsDirFlag } from './options.ts';
+
+export const simHelp = `npm run sim -- [options]
+  Builds the images, starts the production rehearsal, runs the scenarios and the
+  k6 load, judges the thresholds, writes reports/<run-id>/ and removes the stack.
+${loadFlagsHelp} (default load: ramp to 100 users and hold)
+  --no-load              scenarios only (the load's thresholds are dropped)
+  --threshold NAME=EXPR  replace the thresholds of metric NAME (repeatable), e.g. 'http_req_duration=p(95)<300'
+                         (also SIM_THRESHOLDS='NAME=EXPR;NAME=EXPR')
+  --keep                 leave the stack running and print its URL (npm run down -- --rehearsal removes it)
+  --no-browser           skip the browser flow (API scenarios only)
+  --json                 print the report as JSON on stdout (progress goes to stderr)
+  --reports-dir DIR      where reports go (default reports/, or SIM_REPORTS_DIR)
+  --startup-timeout S    seconds the stack may take to become healthy (default 180)
+  Exit codes: 0 gate passed, 1 gate failed, 2 could not run.`;
+
+export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      threshold: { type: 'string', multiple: true },
+      ...loadFlags,
+      'no-load': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'no-browser': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      ...reportsDirFlag,
+      'startup-timeout': { type: 'string', default: '180' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const timeout = Number(values['startup-timeout']);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new UsageError(`--startup-timeout ${values['startup-timeout']}: expected a number of seconds`);
+  }
+  const load = values['no-load'] ? null : loadOptions(values, 'load');
+  if (load && !findK6(env)) throw new UsageError(`${k6Missing} (or run npm run sim -- --no-load)`);
+  const thresholds = resolveThresholds({
+    flags: values.threshold ?? [],
+    env: env.SIM_THRESHOLDS,
+    load: load?.profile ?? null,
+  });
+  const report = await runSim({
+    thresholds,
+    load,
+    keep: values.keep,
+    browser: values['no-browser'] ? 'off' : 'auto',
+    reportsDir: reportsDir(values['reports-dir'], env.SIM_REPORTS_DIR),
+    startupTimeoutMs: timeout * 1000,
+    progress: values.json ? process.stderr : process.stdout,
+    env,
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return report.exitCode;
+}

@@ -1,2 +1,0 @@
-export { saveLogs } from './logs.ts';
-export { parseSize, sampleStats, type ServiceUsage, type StatsSampler } from './stats.ts';

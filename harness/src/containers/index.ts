@@ -1,7 +1,0 @@
-export {
-  ownerLabel,
-  ownerValue,
-  prepareTestcontainers,
-  processIsGone,
-  removeOrphans,
-} from './testcontainers.ts';

@@ -1,0 +1,6 @@
+export {
+  parseBackendUrl,
+  vercelRoutes,
+  writeVercelOutput,
+  type VercelOutputOptions,
+} from './vercel-output.ts';

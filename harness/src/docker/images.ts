@@ -1,0 +1,105 @@
+// Images: what is here (ids, digests, sizes), builds, and files taken out of one.
+import { docker, dockerStreaming } from './cli.ts';
+import { engine } from './engine.ts';
+
+interface ImageFacts {
+  /** sha256 of the image's configuration. */
+  id: string;
+  /** repo@sha256:… of each registry it was pushed to or pulled from. */
+  repoDigests: string[];
+  sizeBytes: number;
+}
+
+/** An image by reference, or undefined when it is not on this engine. */
+export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
+  try {
+    const info = await engine().getImage(reference).inspect();
+    return {
+      id: info.Id,
+      repoDigests: info.RepoDigests,
+      sizeBytes: info.Size,
+    };
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The id (sha256 of the configuration) of a local image, or undefined when it is not here. */
+export async function imageId(reference: string): Promise<string | undefined> {
+  return (await inspectImage(reference).catch(() => undefined))?.id;
+}
+
+export interface BuildRequest {
+  dockerfile: string;
+  tag: string;
+  buildArgs: Record<string, string>;
+  noCache?: boolean;
+  /** Build output, line by line. */
+  onLine?: (line: string) => void;
+}
+
+/**
+ * `docker build` of the repository root with the classic builder (no BuildKit
+ * needed); throws with the build's last lines when it fails.
+ */
+export async function buildImage(request: BuildRequest): Promise<void> {
+  const args = [
+    'build',
+    '-f',
+    request.dockerfile,
+    '-t',
+    request.tag,
+    ...(request.noCache ? ['--no-cache'] : []),
+  ];
+  for (const [name, value] of Object.entries(request.buildArgs)) args.push('--build-arg', `${name}=${value}`);
+  args.push('.');
+  const output: string[] = [];
+  const code = await dockerStreaming(args, {
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    onLine: (line) => {
+      output.push(line);
+      request.onLine?.(line);
+    },
+  });
+  if (code !== 0) {
+    throw new Error(
+      `docker build of ${request.tag} exited ${code}; last lines:\n${output.slice(-15).join('\n')}`,
+    );
+  }
+}
+
+/** Runs a one-off container of an image and returns its output (stdout and stderr). */
+export async function runImage(image: string, command: string[]): Promise<string> {
+  return docker(['run', '--rm', image, ...command]);
+}
+
+/** Copies a folder out of an image (without running it) to `dest` on this machine. */
+export async function copyFromImage(image: string, path: string, dest: string): Promise<void> {
+  const container = (await docker(['create', image])).trim();
+  try {
+    await docker(['cp', `${container}:${path}/.`, dest]);
+  } finally {
+    await docker(['rm', container]);
+  }
+}
+
+/** Local image references (repository:tag) whose repository matches. */
+export async function listImages(repository: RegExp): Promise<string[]> {
+  const images = await engine().listImages();
+  return images.flatMap((image) => (image.RepoTags ?? []).filter((tag) => repository.test(tag)));
+}
+
+/** Removes images by reference, then the dangling layers they leave. */
+export async function removeImages(references: string[]): Promise<void> {
+  for (const reference of references) await engine().getImage(reference).remove({ force: true });
+  await engine().pruneImages();
+}
+
+/** Whether a registry gives this image (pulled quietly; false on any failure). */
+export async function tryPull(reference: string, timeoutMs: number): Promise<boolean> {
+  return docker(['pull', '--quiet', reference], { timeoutMs }).then(
+    () => true,
+    () => false,
+  );
+}

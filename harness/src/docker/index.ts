@@ -1,0 +1,54 @@
+// The one way to Docker: the Engine API, the docker command line and
+// testcontainers all sit behind this folder.
+export { DockerCommandError } from './cli.ts';
+export { composeCommand, composeConfig, composeVersion, type ComposeFile } from './compose.ts';
+export {
+  containerIds,
+  containerLogs,
+  execIn,
+  inspectContainer,
+  labelledContainers,
+  logTail,
+  printLogs,
+  projectContainers,
+  projectLabel,
+  projectSnapshot,
+  removeContainers,
+  serviceLabel,
+  startContainer,
+  stopContainer,
+  type ContainerSnapshot,
+  type ServiceContainer,
+} from './containers.ts';
+export { engineInfo, type EngineInfo } from './engine.ts';
+export { followContainerEvents, type ContainerEvent, type EventFeed } from './events.ts';
+export {
+  buildImage,
+  copyFromImage,
+  imageId,
+  inspectImage,
+  listImages,
+  removeImages,
+  runImage,
+  tryPull,
+  type BuildRequest,
+} from './images.ts';
+export {
+  createVolume,
+  labelledVolumes,
+  listProjects,
+  projectLeftovers,
+  removeProject,
+  removeVolume,
+} from './projects.ts';
+export { containerUsage, usageFrom, type UsageSample } from './stats.ts';
+export {
+  ComposeUpFailed,
+  composeUp,
+  prepareTestcontainers,
+  startPostgres,
+  startRedis,
+  type ComposeUpOptions,
+  type StartedCompose,
+  type StartedService,
+} from './testcontainers.ts';

@@ -1,0 +1,28 @@
+import {
+  checkBaseImages,
+  checkCompose,
+  checkDisk,
+  checkDocker,
+  checkEnvFiles,
+  checkNode,
+  checkPorts,
+  type Finding,
+} from './checks.ts';
+
+/** Every check; Docker-dependent ones are skipped (not failed twice) when Docker does not answer. */
+export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<Finding[]> {
+  const findings: Finding[] = [checkNode()];
+  const docker = await checkDocker();
+  findings.push(docker.finding);
+  if (docker.finding.status === 'ok') {
+    findings.push(await checkCompose(), await checkDisk(docker.rootDir ?? '/'), await checkBaseImages());
+  }
+  findings.push(await checkPorts(env), ...checkEnvFiles(env));
+  return findings;
+}
+
+/** One line per finding: `ok    docker  Docker Engine 20.10 answers` / `FAIL  docker  ... — fix: ...`. */
+export function formatFinding(finding: Finding): string {
+  const status = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' }[finding.status];
+  return `${status}  ${finding.check.padEnd(11)} ${finding.detail}${finding.fix ? ` — ${finding.fix}` : ''}`;
+}

@@ -1,0 +1,2 @@
+export { RunFailure } from './run-failure.ts';
+export { UsageError } from './usage-error.ts';

@@ -1,0 +1,1 @@
+export { git, gitInfo, repositoryFiles, type GitInfo } from './git.ts';

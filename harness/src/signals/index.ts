@@ -1,0 +1,1 @@
+export { listenForInterrupts, type Interrupts } from './interrupts.ts';

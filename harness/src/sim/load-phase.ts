@@ -1,0 +1,100 @@
+// The load phase: the k6 journey against the rehearsal with the gate's own
+// thresholds, then the reconciliation with its database. A k6 that could not
+// run stops the run; crossed thresholds are the gate's to judge.
+import { relative } from 'node:path';
+import { RunFailure } from '../errors/index.ts';
+import { k6Thresholds, trendStats, type Threshold } from '../gate/index.ts';
+import { abortedEarly, describeReconciliation, runLoad, tasksLost, type K6Summary } from '../load/index.ts';
+import { loadLine, type LoadRecord } from '../report/index.ts';
+import type { StartedRehearsal } from '../rehearsal/index.ts';
+import type { Phase } from './pipeline.ts';
+import type { SimLoad } from './setup.ts';
+
+export interface LoadPhaseInput {
+  load: SimLoad;
+  rehearsal: StartedRehearsal;
+  /** The run's report directory; k6's files go to load/ inside it. */
+  dir: string;
+  runId: string;
+  thresholds: Threshold[];
+  /** Aborted by an interrupt: k6 is stopped at once. */
+  signal: AbortSignal;
+  /** How often the elapsed time is shown (a terminal: every second; a CI log: less often). */
+  tickMs: number;
+}
+
+export interface LoadOutcome {
+  record: LoadRecord;
+  /** k6's own measurements, judged by the gate. */
+  k6Metrics: K6Summary['metrics'];
+}
+
+async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => void): Promise<LoadOutcome> {
+  const { load, rehearsal } = input;
+  const started = performance.now();
+  const who = `${load.profile}${load.users ? `, ${load.users} users` : ''}`;
+  const ticker = setInterval(() => {
+    output(`k6 ${who}: ${Math.round((performance.now() - started) / 1000)} s`);
+  }, input.tickMs);
+  const outcome = await runLoad({
+    baseUrl: rehearsal.baseUrl,
+    caCertificate: rehearsal.caCertificate,
+    profile: load.profile,
+    outDir: `${input.dir}/load`,
+    runTag: input.runId,
+    thresholds: k6Thresholds(input.thresholds),
+    trendStats: trendStats(input.thresholds),
+    projectName: rehearsal.projectName,
+    signal: input.signal,
+    ...(load.users === undefined ? {} : { users: load.users }),
+    ...(load.duration === undefined ? {} : { duration: load.duration }),
+  }).finally(() => {
+    clearInterval(ticker);
+  });
+  const { result, figures, reconciliation } = outcome;
+  // 0: k6's thresholds held; 99: one crossed (or stopped the run early). The gate judges either way.
+  if (![0, 99].includes(result.exitCode) || !result.summary) {
+    throw new RunFailure({
+      step: 'load',
+      message: `k6 exited with ${result.exitCode}${result.summary ? '' : ' and wrote no summary'}`,
+      hint: `read ${outcome.logPath}; npm run load -- --target ${rehearsal.baseUrl} --profile smoke runs the same script alone`,
+    });
+  }
+  const lost = reconciliation ? tasksLost(reconciliation) : null;
+  const file = (path: string) => relative(input.dir, path);
+  output(
+    reconciliation
+      ? `reconciled: ${describeReconciliation(reconciliation)}`
+      : `not reconciled: ${outcome.reconciliationError ?? 'no database'}`,
+  );
+  return {
+    k6Metrics: result.summary.metrics,
+    record: {
+      profile: load.profile,
+      ...(load.users === undefined ? {} : { users: load.users }),
+      ...(load.duration === undefined ? {} : { duration: load.duration }),
+      k6ExitCode: result.exitCode,
+      // A run cut short measured less than it was asked to: that alone fails the gate.
+      abortedEarly: abortedEarly(result.summary),
+      durationMs: Math.round(performance.now() - started),
+      ...figures,
+      // A database that could not be read is not "nothing lost": tasks_lost stays unmeasured.
+      reconciliation: reconciliation ? { ...reconciliation, lost: lost ?? 0 } : null,
+      ...(outcome.reconciliationError ? { reconciliationError: outcome.reconciliationError } : {}),
+      files: {
+        summary: file(result.summaryPath),
+        dashboard: file(result.dashboardPath),
+        log: file(outcome.logPath),
+        console: file(result.consolePath),
+      },
+    },
+  };
+}
+
+export const loadPhase: Phase<LoadPhaseInput, LoadOutcome> = {
+  name: 'load',
+  // k6 is killed on the interrupt's signal, and runLoad rejects once it is gone.
+  stopsOnInterrupt: true,
+  run: runLoadPhase,
+  detail: ({ record }) => loadLine(record),
+};

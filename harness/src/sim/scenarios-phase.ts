@@ -1,0 +1,121 @@
+// The scenarios phase: the user flows against the rehearsal's URL, as report
+// records, with every request they made (the gate's scenario_* metrics).
+import { join } from 'node:path';
+import {
+  findChromium,
+  runApiScenarios,
+  runBrowserFlow,
+  StepFailed,
+  type HttpSample,
+  type ScenarioFetch,
+} from '@todo/scenarios';
+import type { ScenarioRecord } from '../report/index.ts';
+import type { Phase } from './pipeline.ts';
+
+export interface ScenarioRunOptions {
+  baseUrl: string;
+  fetch: ScenarioFetch;
+  /** Where the browser flow's screenshots go. */
+  artefactsDir: string;
+  /** off: API scenarios only; auto: the browser flow too when Chromium is installed. */
+  browser: 'auto' | 'off';
+  /** The stack's RATE_LIMIT_SIGNIN_FAILURES_MAX: the lockout scenario expects the account locked after it. */
+  signInFailuresMax: number;
+}
+
+export interface ScenarioOutcome {
+  records: ScenarioRecord[];
+  /** Every request the API scenarios made. */
+  requests: HttpSample[];
+}
+
+async function browserScenario(
+  options: ScenarioRunOptions,
+  onProgress: (line: string) => void,
+): Promise<ScenarioRecord> {
+  const name = 'browser flow';
+  if (options.browser === 'off') {
+    return {
+      name,
+      kind: 'browser',
+      ok: true,
+      skipped: 'turned off (--no-browser)',
+      durationMs: 0,
+      steps: [],
+    };
+  }
+  if (!findChromium()) {
+    return {
+      name,
+      kind: 'browser',
+      ok: true,
+      skipped: 'Chromium not found (npm run provision installs it)',
+      durationMs: 0,
+      steps: [],
+    };
+  }
+  const started = performance.now();
+  const dir = join(options.artefactsDir, 'browser-flow');
+  try {
+    onProgress('browser flow: starting Chromium');
+    const result = await runBrowserFlow({ baseUrl: options.baseUrl, artefactsDir: dir });
+    const steps = result.steps.map((step) => ({ name: step.name, ok: true, durationMs: step.ms }));
+    const problems = [
+      ...result.consoleErrors.map((line) => `console error: ${line}`),
+      ...result.accessibility
+        .filter((page) => page.blocking.length > 0)
+        .map(
+          (page) =>
+            `accessibility: ${page.page} has ${page.blocking.length} serious or critical violation(s)`,
+        ),
+    ];
+    if (problems.length)
+      steps.push({
+        name: 'no console errors or blocking accessibility violations',
+        ok: false,
+        durationMs: 0,
+      });
+    return {
+      name,
+      kind: 'browser',
+      ok: problems.length === 0,
+      durationMs: Math.round(performance.now() - started),
+      steps: steps.map((step) => (step.ok ? step : { ...step, error: problems.join('; ') })),
+      ...(problems.length ? { error: problems.join('; ') } : {}),
+    };
+  } catch (error) {
+    const step = error instanceof StepFailed ? error.step : 'start';
+    const message = (error as Error).message;
+    return {
+      name,
+      kind: 'browser',
+      ok: false,
+      durationMs: Math.round(performance.now() - started),
+      steps: [{ name: step, ok: false, durationMs: 0, error: message }],
+      error: `${step}: ${message}`,
+    };
+  }
+}
+
+/** The API scenarios, then the browser flow; a failing flow is a record, never a throw. */
+export const scenariosPhase: Phase<ScenarioRunOptions, ScenarioOutcome> = {
+  name: 'scenarios',
+  async run(options, output) {
+    const api = await runApiScenarios({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      signInFailuresMax: options.signInFailuresMax,
+      onStep: (scenario, step) => {
+        output(`${scenario}: ${step}`);
+      },
+    });
+    const records: ScenarioRecord[] = api.scenarios.map((scenario) => ({ ...scenario, kind: 'api' }));
+    records.push(await browserScenario(options, output));
+    return { records, requests: api.requests };
+  },
+  detail: ({ records }) => {
+    const failed = records.filter((s) => !s.ok).length;
+    const skipped = records.filter((s) => s.skipped).length;
+    return `${records.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  },
+};
