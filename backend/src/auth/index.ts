@@ -1,4 +1,4 @@
-export { createAuth, type Auth, type SignedIn } from './better-auth.ts';
+export { betterAuthScrypt, createAuth, type Auth, type SignedIn } from './better-auth.ts';
 export { redisSessionCache } from './session-cache.ts';
 export { requireUser, userOf, type CurrentUser } from './guard.ts';
 export { authRoutes } from './routes.ts';

@@ -34,6 +34,8 @@ export const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   DATABASE_POOL_MAX: positiveInt(10),
   AUTH_DATABASE_POOL_MAX: positiveInt(4),
+  // Password hashes at once per process; the rest queue. Default: the CPUs its container may use.
+  PASSWORD_HASH_CONCURRENCY: number().positive({ error: 'must be positive' }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().max(50).default('todo:'),
 

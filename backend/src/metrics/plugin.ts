@@ -1,19 +1,22 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { AppError } from '../errors/index.ts';
 
 export interface MetricsOptions {
   pools: Record<string, pg.Pool>;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /** Metrics other parts keep themselves (the password hashing queue). */
+  more?: Metric[];
 }
 
 /** Prometheus metrics: request duration and counts by route and status, pool usage, process defaults. */
-export function metrics(app: FastifyInstance, { pools, token }: MetricsOptions): void {
+export function metrics(app: FastifyInstance, { pools, token, more = [] }: MetricsOptions): void {
   const register = new Registry();
   collectDefaultMetrics({ register });
+  for (const metric of more) register.registerMetric(metric);
   const labelNames = ['method', 'route', 'status_code'] as const;
   const duration = new Histogram({
     name: 'http_request_duration_seconds',

@@ -25,13 +25,14 @@ const problem = (status: 'warn' | 'fail', check: string, detail: string, fix: st
 });
 
 export function checkNode(version = process.versions.node): Finding {
-  const major = Number(version.split('.')[0]);
-  return major === 24
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  // 24.7 brought crypto.argon2, which the backend hashes passwords with.
+  return major === 24 && minor >= 7
     ? ok('node', `Node ${version}`)
     : problem(
         'fail',
         'node',
-        `Node ${version}; this repository needs Node 24`,
+        `Node ${version}; this repository needs Node 24.7 or a later 24.x`,
         'install Node 24 (npm run provision does it on Debian/Ubuntu, or use nvm install 24)',
       );
 }

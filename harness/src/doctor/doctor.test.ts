@@ -16,9 +16,11 @@ describe('doctor', () => {
 
   it('asks for Node 24 with how to get it', () => {
     expect(formatFinding(checkNode('22.3.0'))).toBe(
-      'FAIL  node        Node 22.3.0; this repository needs Node 24 — install Node 24 (npm run provision does it on Debian/Ubuntu, or use nvm install 24)',
+      'FAIL  node        Node 22.3.0; this repository needs Node 24.7 or a later 24.x — install Node 24 (npm run provision does it on Debian/Ubuntu, or use nvm install 24)',
     );
-    expect(checkNode('24.1.0').status).toBe('ok');
+    expect(checkNode('24.1.0').status).toBe('fail');
+    expect(checkNode('24.7.0').status).toBe('ok');
+    expect(checkNode('24.22.3').status).toBe('ok');
   });
 
   it('names the env file line that is not NAME=value, and a short AUTH_SECRET', async () => {

@@ -1,0 +1,3 @@
+export { cpuLimit } from './cpu.ts';
+export { createPasswords, type LegacyFormat, type Passwords } from './passwords.ts';
+export { hashArgon2id, isArgon2idHash, owaspMinimum, verifyArgon2id } from './argon2id.ts';
