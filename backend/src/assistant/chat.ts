@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { TaskService } from '../tasks/index.ts';
-import { saveMessage, type StoredMessage } from './conversations.ts';
+import { saveReply, type StoredMessage } from './conversations.ts';
 import { todayLine } from './offline/model.ts';
 import type { AssistantModel } from './provider.ts';
 import { assistantTools, toolsContextFor } from './tools.ts';
@@ -23,6 +23,7 @@ import { assistantTools, toolsContextFor } from './tools.ts';
 export interface ChatTurn {
   userId: string;
   conversationId: string;
+  /** The conversation before this message (which is saved already). */
   history: StoredMessage[];
   message: { id: string; text: string };
   timeZone: string;
@@ -85,7 +86,7 @@ function logRecord(error: unknown): Record<string, unknown> {
 }
 
 export interface Assistant {
-  /** Runs one turn and answers with the AI SDK's UI message stream; saves both messages. */
+  /** Runs one turn and answers with the AI SDK's UI message stream; saves the reply. */
   turn(turn: ChatTurn): Promise<Response>;
 }
 
@@ -106,7 +107,6 @@ export function createAssistant(deps: {
         role: 'user',
         parts: [{ type: 'text', text: message.text }],
       };
-      await saveMessage(db, conversationId, { id: userMessage.id, role: 'user', parts: userMessage.parts });
       const earlier = history.map((m): UIMessage => ({
         id: m.id,
         role: m.role,
@@ -139,11 +139,7 @@ export function createAssistant(deps: {
         onEnd: async ({ responseMessage }) => {
           if (responseMessage.parts.length === 0) return;
           try {
-            await saveMessage(db, conversationId, {
-              id: responseMessage.id,
-              role: 'assistant',
-              parts: responseMessage.parts,
-            });
+            await saveReply(db, conversationId, { id: responseMessage.id, parts: responseMessage.parts });
           } catch (error) {
             log.error({ err: error }, 'could not save the assistant message');
           }

@@ -32,20 +32,48 @@ export async function findConversation(
   return conversation;
 }
 
-/** Creates the conversation unless it exists; false when the id is taken by another user. */
-export async function ensureConversation(
+/**
+ * A user's turn begins: creates the conversation unless it exists (touching
+ * its updated_at otherwise) and saves the user's message, in one statement.
+ * Undefined when the id is another user's conversation. Then, for a
+ * conversation that already existed, the history before this message.
+ */
+export async function beginTurn(
   db: pg.Pool,
-  userId: string,
-  id: string,
-  title: string,
-): Promise<boolean> {
-  const { rows } = await db.query<{ userId: string }>(
-    `INSERT INTO conversations (id, user_id, title) VALUES ($1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET updated_at = now() WHERE conversations.user_id = $2
-     RETURNING user_id AS "userId"`,
-    [id, userId, title],
+  turn: {
+    userId: string;
+    conversationId: string;
+    title: string;
+    message: { id: string; parts: unknown[] };
+    historyLimit: number;
+  },
+): Promise<{ history: StoredMessage[] } | undefined> {
+  const { rows } = await db.query<{ created: boolean; seq: string }>(
+    `WITH conversation AS (
+       INSERT INTO conversations (id, user_id, title) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET updated_at = now() WHERE conversations.user_id = $2
+       RETURNING (xmax = 0) AS created
+     ), saved AS (
+       INSERT INTO chat_messages (conversation_id, id, role, parts)
+       SELECT $1, $4, 'user', $5 FROM conversation
+       ON CONFLICT (conversation_id, id) DO UPDATE SET parts = EXCLUDED.parts
+       RETURNING seq
+     )
+     SELECT conversation.created, saved.seq FROM conversation, saved`,
+    [turn.conversationId, turn.userId, turn.title, turn.message.id, JSON.stringify(turn.message.parts)],
   );
-  return rows.length === 1;
+  const row = rows[0];
+  if (!row) return undefined;
+  // A new conversation has no history to read.
+  if (row.created) return { history: [] };
+  const { rows: history } = await db.query<StoredMessage>(
+    `SELECT id, role, parts, "createdAt" FROM (
+       SELECT seq, id, role, parts, created_at AS "createdAt" FROM chat_messages
+        WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3
+     ) recent ORDER BY seq`,
+    [turn.conversationId, row.seq, turn.historyLimit],
+  );
+  return { history };
 }
 
 export async function listConversations(
@@ -77,19 +105,15 @@ export async function loadMessages(
   return rows;
 }
 
-/** Saves a message; saving the same message id again replaces its parts. */
-export async function saveMessage(
+/** Saves the assistant's reply (its conversation's updated_at was set when the turn began). */
+export async function saveReply(
   db: pg.Pool,
   conversationId: string,
-  message: { id: string; role: 'user' | 'assistant'; parts: unknown[] },
+  message: { id: string; parts: unknown[] },
 ): Promise<void> {
   await db.query(
-    `WITH saved AS (
-       INSERT INTO chat_messages (conversation_id, id, role, parts) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (conversation_id, id) DO UPDATE SET parts = EXCLUDED.parts
-       RETURNING 1
-     )
-     UPDATE conversations SET updated_at = now() WHERE id = $1`,
-    [conversationId, message.id, message.role, JSON.stringify(message.parts)],
+    `INSERT INTO chat_messages (conversation_id, id, role, parts) VALUES ($1, $2, 'assistant', $3)
+     ON CONFLICT (conversation_id, id) DO UPDATE SET parts = EXCLUDED.parts`,
+    [conversationId, message.id, JSON.stringify(message.parts)],
   );
 }

@@ -8,7 +8,7 @@ import { isTimeZone, type Config } from '../config/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
 import type { Assistant } from './chat.ts';
-import { ensureConversation, findConversation, listConversations, loadMessages } from './conversations.ts';
+import { beginTurn, findConversation, listConversations, loadMessages } from './conversations.ts';
 
 const conversationId = z
   .string()
@@ -95,10 +95,15 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
         const { message } = request.body;
         const textPart = message.parts.map((part) => part.text).join('');
         const id = request.body.id ?? randomUUID();
-        if (!(await ensureConversation(db, userId, id, textPart.slice(0, 80)))) {
-          throw new AppError('CONVERSATION_NOT_FOUND');
-        }
-        const history = await loadMessages(db, id, config.CHAT_HISTORY_MESSAGES);
+        const userMessage = { id: message.id ?? randomUUID(), text: textPart };
+        const begun = await beginTurn(db, {
+          userId,
+          conversationId: id,
+          title: textPart.slice(0, 80),
+          message: { id: userMessage.id, parts: [{ type: 'text', text: textPart }] },
+          historyLimit: config.CHAT_HISTORY_MESSAGES,
+        });
+        if (!begun) throw new AppError('CONVERSATION_NOT_FOUND');
         // A client stopped the stream: stop the model and the tools too.
         const abort = new AbortController();
         request.raw.once('close', () => {
@@ -107,8 +112,8 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
         const response = await assistant.turn({
           userId,
           conversationId: id,
-          history,
-          message: { id: message.id ?? randomUUID(), text: textPart },
+          history: begun.history,
+          message: userMessage,
           timeZone: request.body.timeZone ?? config.ASSISTANT_TIME_ZONE,
           abortSignal: abort.signal,
         });
