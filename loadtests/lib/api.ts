@@ -26,11 +26,16 @@ export const api = {
     http.post(
       `${baseUrl}/api/auth/sign-up/email`,
       json({ email, password, name: 'Load User' }),
-      params('auth', withBody),
+      params('auth:sign-up', withBody),
     ),
   signIn: (email: string, password: string): Response =>
-    http.post(`${baseUrl}/api/auth/sign-in/email`, json({ email, password }), params('auth', withBody)),
-  signOut: (): Response => http.post(`${baseUrl}/api/auth/sign-out`, json({}), params('auth', withBody)),
+    http.post(
+      `${baseUrl}/api/auth/sign-in/email`,
+      json({ email, password }),
+      params('auth:sign-in', withBody),
+    ),
+  signOut: (): Response =>
+    http.post(`${baseUrl}/api/auth/sign-out`, json({}), params('auth:sign-out', withBody)),
   createTask: (body: Record<string, unknown>, idempotencyKey: string): Response =>
     http.post(
       `${baseUrl}/api/tasks`,

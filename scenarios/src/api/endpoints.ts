@@ -42,10 +42,10 @@ const query = (filters: Record<string, string>) => {
 
 export const api = {
   signUp: (account: Account) =>
-    request<SignedIn>('auth', 'POST', '/api/auth/sign-up/email', 200, { body: account }),
+    request<SignedIn>('auth:sign-up', 'POST', '/api/auth/sign-up/email', 200, { body: account }),
   signIn: (email: string, password: string) =>
-    request<SignedIn>('auth', 'POST', '/api/auth/sign-in/email', 200, { body: { email, password } }),
-  signOut: () => request<unknown>('auth', 'POST', '/api/auth/sign-out', 200, { body: {} }),
+    request<SignedIn>('auth:sign-in', 'POST', '/api/auth/sign-in/email', 200, { body: { email, password } }),
+  signOut: () => request<unknown>('auth:sign-out', 'POST', '/api/auth/sign-out', 200, { body: {} }),
 
   listTasks: (filters: Record<string, string> = {}) =>
     request<TaskPage>('tasks:list', 'GET', `/api/tasks${query(filters)}`, 200),
