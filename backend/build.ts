@@ -11,6 +11,10 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // What is imported on first use (the assistant's AI SDK, the MCP SDK) goes to chunks of
+  // its own, loaded then: out of start-up and out of an idle replica's memory.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node24',

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import { assistantRoutes, createAssistant, createModel } from './assistant/index.ts';
+import { assistantRoutes, lazyAssistant } from './assistant/index.ts';
 import { authRoutes, betterAuthScrypt, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createPool } from './db/index.ts';
@@ -123,11 +123,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   authRoutes(app, { auth, publicUrl: config.PUBLIC_URL });
   const signedIn = requireUser(auth, trustedOrigins);
   taskRoutes(app, { tasks, requireUser: signedIn });
-  const assistant = createAssistant({
+  const assistant = lazyAssistant({
     config,
     db: pool,
     tasks,
-    model: createModel(config),
     logger: logger.child({ component: 'assistant' }),
   });
   assistantRoutes(app, { assistant, db: pool, config, limiter, requireUser: signedIn });

@@ -1,15 +1,7 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { userOf } from '../auth/index.ts';
-import { AppError, toAppError } from '../errors/index.ts';
-import {
-  taskOperationInputs,
-  taskOperationNames,
-  taskOperations,
-  runTaskOperation,
-  type TaskService,
-} from '../tasks/index.ts';
+import { AppError } from '../errors/index.ts';
+import type { TaskService } from '../tasks/index.ts';
 
 export interface McpRoutesOptions {
   tasks: TaskService;
@@ -17,40 +9,6 @@ export interface McpRoutesOptions {
   /** Host names (no port) this endpoint answers to: DNS-rebinding protection. */
   allowedHosts: readonly string[];
   requireUser: preHandlerAsyncHookHandler;
-}
-
-/** An MCP server exposing the task operations, acting for one user. */
-function serverFor(tasks: TaskService, userId: string, version: string): McpServer {
-  const server = new McpServer({ name: 'todo-tasks', version });
-  for (const name of taskOperationNames) {
-    const operation = taskOperations[name];
-    server.registerTool(
-      name,
-      {
-        title: operation.title,
-        description: operation.description,
-        inputSchema: taskOperationInputs[name],
-        annotations: { readOnlyHint: operation.readOnly, destructiveHint: name === 'delete_task' },
-      },
-      async (input: unknown) => {
-        try {
-          const result = await runTaskOperation(name, tasks, { userId }, input);
-          return {
-            content: [{ type: 'text' as const, text: JSON.stringify(result) }],
-            structuredContent: result as Record<string, unknown>,
-          };
-        } catch (error) {
-          const appError = toAppError(error);
-          if (appError.status >= 500) throw error;
-          return {
-            isError: true,
-            content: [{ type: 'text' as const, text: `${appError.code}: ${appError.message}` }],
-          };
-        }
-      },
-    );
-  }
-  return server;
 }
 
 function hostnameOf(request: FastifyRequest): string | undefined {
@@ -85,25 +43,16 @@ export function mcpRoutes(
       '/api/mcp',
       { schema: { tags: ['mcp'], summary: 'Model Context Protocol endpoint (Streamable HTTP, stateless)' } },
       async (request, reply) => {
-        const server = serverFor(tasks, userOf(request).id, version);
-        const transport = new WebStandardStreamableHTTPServerTransport({
-          sessionIdGenerator: undefined,
-          enableJsonResponse: true,
-        });
-        await server.connect(transport);
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers)) {
-          if (typeof value === 'string') headers.set(name, value);
-        }
-        const webRequest = new Request(`http://${request.headers.host ?? 'localhost'}${request.url}`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(request.body),
-        });
-        const response = await transport.handleRequest(webRequest, { parsedBody: request.body });
-        reply.raw.once('close', () => {
-          void transport.close();
-          void server.close();
+        // The MCP SDK loads with the first call: most replicas never serve one.
+        const { handleMcpRequest } = await import('./server.ts');
+        const response = await handleMcpRequest({
+          tasks,
+          version,
+          userId: userOf(request).id,
+          url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
+          headers: request.headers,
+          body: request.body,
+          onClose: (close) => reply.raw.once('close', close),
         });
         return reply.send(response);
       },
