@@ -8,7 +8,10 @@ export interface BenchDatabases extends AsyncDisposable {
   images: ReturnType<typeof baseImages>;
   /** Migrated. */
   databaseUrl: string;
+  /** The same database as a container on the default bridge reaches it. */
+  databaseUrlForContainers: string;
   redisUrl: string;
+  redisUrlForContainers: string;
 }
 
 /** Postgres (migrated) and Redis in labelled containers, after removing a crashed run's leftovers. */
@@ -36,10 +39,15 @@ export async function startDatabases(): Promise<BenchDatabases> {
     await stopBoth();
     throw error;
   });
+  const inside = new URL(databaseUrl);
+  inside.hostname = postgres.getIpAddress('bridge');
+  inside.port = '5432';
   return {
     images,
     databaseUrl,
+    databaseUrlForContainers: inside.toString(),
     redisUrl: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
+    redisUrlForContainers: `redis://${redis.getIpAddress('bridge')}:6379`,
     [Symbol.asyncDispose]: stopBoth,
   };
 }

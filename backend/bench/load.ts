@@ -15,6 +15,8 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Cookie headers to send in turn, one per request: many users' sessions instead of one. */
+  cookies?: string[];
   connections: number;
   durationSeconds: number;
 }
@@ -28,6 +30,8 @@ function percentile(sorted: number[], p: number): number {
 /** Fixed-connection load with autocannon; latencies are recorded per response, so percentiles are exact. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
+  const { cookies } = options;
+  let next = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -35,6 +39,18 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
         method: options.method ?? 'GET',
         headers: options.headers ?? {},
         ...(options.body ? { body: options.body } : {}),
+        ...(cookies?.length
+          ? {
+              requests: [
+                {
+                  setupRequest: (request: autocannon.Request) => ({
+                    ...request,
+                    headers: { ...request.headers, cookie: cookies[next++ % cookies.length] },
+                  }),
+                },
+              ],
+            }
+          : {}),
         connections: options.connections,
         duration: options.durationSeconds,
       },

@@ -8,12 +8,17 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { startDatabases } from './databases.ts';
 import { load, type LoadOptions, type LoadResult } from './load.ts';
 import { toMarkdown, type BenchReport, type ScenarioResult } from './report.ts';
+import { buildImage } from '@todo/harness';
+import { measureImageStartups } from './image-startup.ts';
 import { measureStartups, spawnNode, stop, waitFor, type StartupSample } from './startup.ts';
 
 const connections = 100;
+const users = Number(process.env.BENCH_USERS ?? 300);
+const tasksPerUser = 50;
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const blocks = 4;
 const backendDir = fileURLToPath(new URL('..', import.meta.url));
@@ -90,7 +95,7 @@ const apiEnv = {
   // Limits stay on, set above what the benchmark sends.
   RATE_LIMIT_API_MAX: '100000000',
   RATE_LIMIT_AUTH_MAX: '1000',
-  // As in the image, which ships a compile cache warmed at build time.
+  // As in the image, which ships a compile cache written at build time (backend/Dockerfile).
   NODE_COMPILE_CACHE: compileCache,
 };
 const apiUrl = `http://127.0.0.1:${apiEnv.PORT}`;
@@ -104,6 +109,19 @@ const measureSomeStartups = async () => {
 await measureStartups(1, backendDir, startupEnv, 'http://127.0.0.1:3201/ready'); // warms the compile cache
 await measureSomeStartups();
 
+console.log('the backend image: building it (when its inputs changed), then 1 + 5 container starts');
+const backendImage = (await buildImage('backend')).tag;
+const imageEnv = {
+  DATABASE_URL: databases.databaseUrlForContainers,
+  REDIS_URL: databases.redisUrlForContainers,
+  PUBLIC_URL: origin,
+  AUTH_SECRET: apiEnv.AUTH_SECRET,
+  LOG_LEVEL: 'info',
+};
+await measureImageStartups(1, backendImage, imageEnv);
+const imageStartups = await measureImageStartups(5, backendImage, imageEnv);
+console.log(`  ${imageStartups.map((sample) => `${sample.startToReadyMs} ms`).join(', ')}`);
+
 console.log('starting the API and the bare baseline');
 const api = spawnNode(backendDir, 'dist/main.mjs', apiEnv);
 api.stdout?.resume();
@@ -111,39 +129,55 @@ await waitFor(`${apiUrl}/ready`);
 await sleep(2_000);
 const idleMb = rssMb(api.pid ?? 0);
 
-const signUp = await fetch(`${apiUrl}/api/auth/sign-up/email`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', origin },
-  body: JSON.stringify({ email: 'bench@example.com', password: 'benchmark-password', name: 'Bench' }),
-});
-const { user } = (await signUp.json()) as { user: { id: string } };
-const cookie = signUp.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .join('; ');
-const authHeaders = { cookie, origin, 'content-type': 'application/json' };
-for (let i = 0; i < 50; i++) {
-  await fetch(`${apiUrl}/api/tasks`, {
-    method: 'POST',
-    headers: authHeaders,
-    body: JSON.stringify({ title: `task ${i}`, notes: 'seeded for the benchmark', priority: 'medium' }),
-  });
+// Many users, as production has: each request of the load carries one of their sessions in turn.
+console.log(`signing up ${users} users, ${tasksPerUser} tasks each`);
+const sessions: { userId: string; cookie: string }[] = [];
+for (let start = 0; start < users; start += 10) {
+  const batch = await Promise.all(
+    Array.from({ length: Math.min(10, users - start) }, async (_, i) => {
+      const reply = await fetch(`${apiUrl}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({
+          email: `bench-${start + i}@example.com`,
+          password: 'benchmark-password',
+          name: 'Bench',
+        }),
+      });
+      if (!reply.ok) throw new Error(`sign-up ${start + i} answered ${reply.status}`);
+      const { user } = (await reply.json()) as { user: { id: string } };
+      const cookie = reply.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      return { userId: user.id, cookie };
+    }),
+  );
+  sessions.push(...batch);
 }
+const seed = new pg.Client({ connectionString: databaseUrl });
+await seed.connect();
+await seed.query(
+  `INSERT INTO tasks (user_id, title, notes, priority)
+   SELECT u, 'task ' || g, 'seeded for the benchmark', 'medium' FROM unnest($1::uuid[]) u, generate_series(1, $2) g`,
+  [sessions.map((session) => session.userId), tasksPerUser],
+);
+await seed.end();
+const cookies = sessions.map((session) => session.cookie);
+// The bare baseline knows no sessions: the same users, named by its own cookie.
+const bareCookies = sessions.map((session) => `bare_user=${session.userId}`);
+const authHeaders = { origin, 'content-type': 'application/json' };
 
 const bareUrl = 'http://127.0.0.1:3100';
-const bare = spawnNode(backendDir, 'bench/bare-server.ts', {
-  DATABASE_URL: databaseUrl,
-  PORT: '3100',
-  USER_ID: user.id,
-});
+const bare = spawnNode(backendDir, 'bench/bare-server.ts', { DATABASE_URL: databaseUrl, PORT: '3100' });
 bare.stdout?.resume();
-await waitFor(`${bareUrl}/tasks`);
+await waitFor(`${bareUrl}/ready`);
 
 const body = JSON.stringify({ title: 'benchmark task' });
 const results: Record<string, ScenarioResult> = {};
 results.list = await compare('list', {
-  api: { url: `${apiUrl}/api/tasks?limit=50`, headers: { cookie }, connections, durationSeconds: seconds },
-  bare: { url: `${bareUrl}/tasks`, connections, durationSeconds: seconds },
+  api: { url: `${apiUrl}/api/tasks?limit=50`, cookies, connections, durationSeconds: seconds },
+  bare: { url: `${bareUrl}/api/tasks`, cookies: bareCookies, connections, durationSeconds: seconds },
 });
 await measureSomeStartups();
 results.create = await compare('create', {
@@ -151,14 +185,16 @@ results.create = await compare('create', {
     url: `${apiUrl}/api/tasks`,
     method: 'POST',
     headers: authHeaders,
+    cookies,
     body,
     connections,
     durationSeconds: seconds,
   },
   bare: {
-    url: `${bareUrl}/tasks`,
+    url: `${bareUrl}/api/tasks`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
+    cookies: bareCookies,
     body,
     connections,
     durationSeconds: seconds,
@@ -180,7 +216,7 @@ const report: BenchReport = {
     node: process.version,
   },
   method:
-    `autocannon with ${connections} connections; per scenario ${blocks} blocks of bare/api/api/bare runs of ${seconds} s, ` +
+    `autocannon with ${connections} connections, each request carrying one of ${users} users' sessions in turn (${tasksPerUser} tasks each); per scenario ${blocks} blocks of bare/api/api/bare runs of ${seconds} s, ` +
     `the ratio is the median of the blocks' ratios; Postgres ${images.POSTGRES_IMAGE} and Redis ${images.REDIS_IMAGE} in containers; ` +
     'the API is the bundle dist/main.mjs with a warm compile cache, NODE_ENV=production, LOG_LEVEL=info (stdout read by the benchmark), ' +
     'with auth, validation, rate limits (raised, still counted) and the Redis session cache on',
@@ -194,6 +230,12 @@ const report: BenchReport = {
     samples: startToReady,
   },
   memory: { idleRssMb: idleMb, afterLoadRssMb: afterLoadMb },
+  image: {
+    reference: backendImage,
+    startToReadyMs: median(imageStartups.map((sample) => sample.startToReadyMs)),
+    samples: imageStartups.map((sample) => sample.startToReadyMs),
+    idleRssMb: median(imageStartups.map((sample) => sample.idleRssMb)),
+  },
   load: results,
   aims: { ratio: 0.7, startToReadyMs: 600, idleRssMb: 110 },
 };
