@@ -1,7 +1,7 @@
 // What the proxy adds to a request: the same signed-in list, at the same
 // rate and at the same time, through the proxy (TLS, HTTP/2, Caddy) and
-// straight to one backend replica (plain HTTP on the stack's network).
-// k6 run -e BASE_URL=https://localhost:<port> -e DIRECT_URL=http://<replica ip>:3000 loadtests/proxy-overhead.ts
+// straight to one backend replica (plain HTTP, its port published on 127.0.0.1).
+// k6 run -e BASE_URL=https://localhost:<port> -e DIRECT_URL=http://127.0.0.1:<replica port> loadtests/proxy-overhead.ts
 import { check, fail } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';

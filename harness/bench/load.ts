@@ -21,15 +21,16 @@ import {
   type LatencyRow,
 } from '../src/load/index.ts';
 import { ms, percent } from '../src/report/index.ts';
-import { projectContainers } from '../src/docker/index.ts';
+import { cloneWithPublishedPort } from '../src/docker/index.ts';
 import { projectName as newProjectName } from '../src/projects/index.ts';
 import { startRehearsalForCommand } from '../src/rehearsal/index.ts';
+import { watchMachine } from './machine.ts';
 import { writeResults } from './results.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 100);
 const hold = process.env.BENCH_DURATION ?? '60s';
-const step = Number(process.env.BENCH_CAPACITY_STEP ?? 2);
-const steps = Number(process.env.BENCH_CAPACITY_STEPS ?? 8);
+const step = Number(process.env.BENCH_CAPACITY_STEP ?? 3);
+const steps = Number(process.env.BENCH_CAPACITY_STEPS ?? 10);
 const stepHoldSeconds = 20;
 const overheadRate = 20;
 const aimP95 = 500;
@@ -46,6 +47,20 @@ const stopK6 = new AbortController();
 interrupts.interrupted.catch(() => {
   stopK6.abort();
 });
+
+/** Until a freshly started replica answers its health check (it migrates nothing; about a second). */
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/health`).then(
+      (reply) => reply.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the direct replica at ${url} did not become healthy in 30 s`);
+}
 
 interface CapacityStep {
   /** New visits per second k6 was asked to start. */
@@ -127,6 +142,7 @@ try {
   };
 
   console.log(`1/3 k6 load profile: ${users} users, hold ${hold}`);
+  const machine = watchMachine();
   const load = await runLoad({
     ...common,
     profile: 'load',
@@ -136,6 +152,7 @@ try {
     runTag: `bench${Date.now().toString(36)}`,
     projectName,
   });
+  const machineCost = machine.stop();
 
   console.log(`2/3 capacity: ${steps} steps of ${step} more visits per second, ${stepHoldSeconds} s each`);
   const csvPath = join(dir, 'capacity.csv');
@@ -155,16 +172,18 @@ try {
   const capacity = (firstMiss === -1 ? staircase : staircase.slice(0, firstMiss)).at(-1);
 
   console.log(`3/3 the proxy's added latency: ${overheadRate} lists per second on each path`);
-  const replica = (await projectContainers(projectName)).find((c) => c.service === 'backend-1');
-  const replicaIp = Object.values(replica?.addresses ?? {})[0];
-  if (!replicaIp) throw new Error('backend-1 has no address on the stack network');
+  // A third replica like backend-1 (same image, settings and limits), published on 127.0.0.1:
+  // both paths enter through Docker's port publishing, so only the proxy differs.
+  const direct3 = await cloneWithPublishedPort(rehearsal.containerId('backend-1'), 3000, 'backend-direct');
+  const directUrl = `http://127.0.0.1:${direct3.hostPort}`;
+  await waitForHealth(directUrl);
   const overhead = await runK6({
     ...common,
     profile: 'smoke',
     script: 'proxy-overhead.ts',
     outDir: join(dir, 'overhead'),
     runTag: 'overhead',
-    vars: { DIRECT_URL: `http://${replicaIp}:3000`, RATE: String(overheadRate), DURATION: '30s' },
+    vars: { DIRECT_URL: directUrl, RATE: String(overheadRate), DURATION: '30s' },
   });
   const proxy = pathFigures(overhead.summary, 'proxy');
   const direct = pathFigures(overhead.summary, 'direct');
@@ -179,6 +198,8 @@ try {
       k6ExitCode: load.result.exitCode,
       ...load.figures,
       reconciliation: load.reconciliation,
+      /** CPU of Docker's daemon, its port proxy, containerd and k6 over the load, in cores. */
+      machine: machineCost,
     },
     capacity: {
       aim: `p95 < ${aimP95} ms, < 1% failed, no dropped visits`,
@@ -211,6 +232,11 @@ try {
     `- Failed requests: ${percent(load.figures.failedRate)}; checks passed: ${percent(load.figures.checksRate)}`,
     `- Reconciliation with the database: ${load.reconciliation ? describeReconciliation(load.reconciliation) : 'not reconciled'}`,
     `- The default thresholds (p95 < 500 ms overall and per group, p99 < 1500 ms, < 1% failed, checks > 99%): ${load.result.exitCode === 0 ? 'held' : '**not held**'}`,
+    `- What the machine spent beside the stack (CPU over the load, 1 = one core): ${
+      machineCost
+        ? `dockerd ${machineCost.cores.dockerd}, docker-proxy ${machineCost.cores['docker-proxy']}, containerd ${machineCost.cores.containerd}, k6 ${machineCost.cores.k6}`
+        : 'not measured (no /proc)'
+    }`,
     '',
     '| Requests | p50 | p95 | p99 | max |',
     '| --- | --- | --- | --- | --- |',
@@ -236,8 +262,9 @@ try {
     `## The proxy's added latency: ${ms(result.proxyOverhead.addedP50)} at p50, ${ms(result.proxyOverhead.addedP95)} at p95`,
     '',
     `One k6 run, two scenarios at ${overheadRate} signed-in lists of 20 tasks per second each, at the same time:`,
-    'through the proxy (TLS and HTTP/2 from k6, Caddy, both replicas) and straight to backend-1',
-    '(plain HTTP to its address on the stack network). The difference is what the proxy costs a request.',
+    'through the proxy (TLS and HTTP/2 from k6, Caddy, both replicas) and straight to a third replica like',
+    'backend-1 (same image, settings and limits; plain HTTP), published on 127.0.0.1 as the proxy is, so both',
+    'paths pass Docker’s port publishing once. The difference is what the proxy costs a request.',
     '',
     '| Path | Requests | p50 | p95 | p99 | Failed |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -26,6 +26,12 @@ export interface ServiceContainer {
   addresses: Record<string, string>;
   /** The restart policy: no, always, unless-stopped, on-failure. */
   restartPolicy: string;
+  /** Epoch ms when its process last started (0 if never). */
+  startedAt: number;
+  /** Its main process's pid on the engine's machine (0 when not running). */
+  pid: number;
+  /** The id (sha256:…) of the image it runs. */
+  image: string;
 }
 
 /** The state of one container now. */
@@ -57,6 +63,9 @@ export async function inspectContainer(id: string): Promise<ServiceContainer> {
     env: info.Config.Env,
     addresses,
     restartPolicy: info.HostConfig.RestartPolicy?.Name || 'no',
+    startedAt: Date.parse(info.State.StartedAt) || 0,
+    pid: info.State.Pid,
+    image: info.Image,
   };
 }
 
@@ -168,4 +177,87 @@ export async function projectSnapshot(projectName: string): Promise<ContainerSna
       log: await containerLogs(container.id, { timestamps: true }).catch(() => ''),
     })),
   );
+}
+
+/**
+ * Another container like `id` (same image, variables, command, networks,
+ * limits, security settings and labels, so its project's removal takes it
+ * too) with `port` published on 127.0.0.1: a way in for the host that needs
+ * no container address. Started; its id and the host port.
+ */
+export async function cloneWithPublishedPort(
+  id: string,
+  port: number,
+  service: string,
+): Promise<{ id: string; hostPort: number }> {
+  const source = await engine().getContainer(id).inspect();
+  const [network, ...others] = Object.keys(source.NetworkSettings.Networks);
+  const created = await engine().createContainer({
+    Image: source.Config.Image,
+    Env: source.Config.Env,
+    Cmd: source.Config.Cmd,
+    Labels: { ...source.Config.Labels, [serviceLabel]: service },
+    ExposedPorts: { [`${port}/tcp`]: {} },
+    HostConfig: {
+      NetworkMode: network,
+      Memory: source.HostConfig.Memory,
+      NanoCpus: source.HostConfig.NanoCpus,
+      CpuQuota: source.HostConfig.CpuQuota,
+      CpuPeriod: source.HostConfig.CpuPeriod,
+      ReadonlyRootfs: source.HostConfig.ReadonlyRootfs,
+      Tmpfs: source.HostConfig.Tmpfs,
+      SecurityOpt: source.HostConfig.SecurityOpt as string[] | undefined,
+      PortBindings: { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+    },
+  });
+  for (const name of others) await engine().getNetwork(name).connect({ Container: created.id });
+  await created.start();
+  const published = (await inspectContainer(created.id)).ports[`${port}/tcp`];
+  if (!published) throw new Error(`the copy of ${service} has no published port ${port}`);
+  return { id: created.id, hostPort: published };
+}
+
+export interface RunRequest {
+  image: string;
+  env: Record<string, string>;
+  /** Instead of the image's CMD. */
+  command?: string[];
+  /** A name other containers on its network reach it by. */
+  name?: string;
+  network?: string;
+  /** A container port to publish on 127.0.0.1 (a free host port). */
+  publish?: number;
+  labels?: Record<string, string>;
+  memoryBytes?: number;
+  /** CPUs, e.g. 1 or 0.5. */
+  cpus?: number;
+}
+
+/** Creates and starts a container; its id and the host port of `publish`. */
+export async function runContainer(request: RunRequest): Promise<{ id: string; hostPort?: number }> {
+  const port = request.publish === undefined ? undefined : `${request.publish}/tcp`;
+  const created = await engine().createContainer({
+    Image: request.image,
+    Env: Object.entries(request.env).map(([name, value]) => `${name}=${value}`),
+    Labels: request.labels ?? {},
+    ...(request.command ? { Cmd: request.command } : {}),
+    ...(request.name ? { name: request.name } : {}),
+    ...(port ? { ExposedPorts: { [port]: {} } } : {}),
+    HostConfig: {
+      ...(request.network ? { NetworkMode: request.network } : {}),
+      ...(port ? { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
+      ...(request.memoryBytes ? { Memory: request.memoryBytes } : {}),
+      ...(request.cpus ? { NanoCpus: Math.round(request.cpus * 1e9) } : {}),
+    },
+  });
+  await created.start();
+  if (!port) return { id: created.id };
+  const hostPort = (await inspectContainer(created.id)).ports[port];
+  return hostPort ? { id: created.id, hostPort } : { id: created.id };
+}
+
+/** Waits until a container's process ends; its exit code. */
+export async function waitForExit(id: string): Promise<number> {
+  const result = (await engine().getContainer(id).wait()) as { StatusCode?: number };
+  return result.StatusCode ?? -1;
 }

@@ -31,7 +31,10 @@ export async function imageId(reference: string): Promise<string | undefined> {
 }
 
 export interface BuildRequest {
+  /** From the repository root, or absolute. */
   dockerfile: string;
+  /** The build context; default the repository root. */
+  context?: string;
   tag: string;
   buildArgs: Record<string, string>;
   noCache?: boolean;
@@ -40,8 +43,8 @@ export interface BuildRequest {
 }
 
 /**
- * `docker build` of the repository root with the classic builder (no BuildKit
- * needed); throws with the build's last lines when it fails.
+ * `docker build` (of the repository root unless a context is given) with the
+ * classic builder (no BuildKit needed); throws with the build's last lines when it fails.
  */
 export async function buildImage(request: BuildRequest): Promise<void> {
   const args = [
@@ -53,7 +56,7 @@ export async function buildImage(request: BuildRequest): Promise<void> {
     ...(request.noCache ? ['--no-cache'] : []),
   ];
   for (const [name, value] of Object.entries(request.buildArgs)) args.push('--build-arg', `${name}=${value}`);
-  args.push('.');
+  args.push(request.context ?? '.');
   const output: string[] = [];
   const code = await dockerStreaming(args, {
     env: { ...process.env, DOCKER_BUILDKIT: '0' },
@@ -102,4 +105,49 @@ export async function tryPull(reference: string, timeoutMs: number): Promise<boo
     () => true,
     () => false,
   );
+}
+
+/** `docker tag`: another name for a local image. */
+export async function tagImage(source: string, target: string): Promise<void> {
+  await engine()
+    .getImage(source)
+    .tag({ repo: target.slice(0, target.lastIndexOf(':')), tag: target.slice(target.lastIndexOf(':') + 1) });
+}
+
+/**
+ * `docker push` of a tagged reference, through docker's own credentials
+ * (`docker login`); the manifest digest docker reports having pushed.
+ */
+export async function pushImage(reference: string, onLine?: (line: string) => void): Promise<string> {
+  const output: string[] = [];
+  const code = await dockerStreaming(['push', reference], {
+    onLine: (line) => {
+      output.push(line);
+      onLine?.(line);
+    },
+  });
+  if (code !== 0) throw new Error(`docker push ${reference} exited ${code}: ${output.slice(-3).join(' / ')}`);
+  const digest = output.map((line) => /digest: (sha256:[0-9a-f]{64})/.exec(line)?.[1]).find(Boolean);
+  if (!digest) throw new Error(`docker push ${reference} did not report a digest`);
+  return digest;
+}
+
+/** `docker pull` by reference (a digest, for a platform that runs exactly one). */
+export async function pullImage(reference: string): Promise<void> {
+  await docker(['pull', '--quiet', reference]);
+}
+
+/** Drops local names (tags and digests) under a registry, leaving the images and their other names. */
+export async function forgetRegistryNames(registry: string): Promise<void> {
+  const images = await engine().listImages({ digests: true });
+  const names = images.flatMap((image) =>
+    [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])].filter((name) =>
+      name.startsWith(`${registry}/`),
+    ),
+  );
+  for (const name of names)
+    await engine()
+      .getImage(name)
+      .remove({ noprune: true })
+      .catch(() => undefined);
 }

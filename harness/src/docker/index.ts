@@ -3,6 +3,7 @@
 export { DockerCommandError } from './cli.ts';
 export { composeCommand, composeConfig, composeVersion, type ComposeFile } from './compose.ts';
 export {
+  cloneWithPublishedPort,
   containerIds,
   containerLogs,
   execIn,
@@ -14,10 +15,13 @@ export {
   projectLabel,
   projectSnapshot,
   removeContainers,
+  runContainer,
   serviceLabel,
   startContainer,
   stopContainer,
+  waitForExit,
   type ContainerSnapshot,
+  type RunRequest,
   type ServiceContainer,
 } from './containers.ts';
 export { engineInfo, type EngineInfo } from './engine.ts';
@@ -25,15 +29,20 @@ export { followContainerEvents, type ContainerEvent, type EventFeed } from './ev
 export {
   buildImage,
   copyFromImage,
+  forgetRegistryNames,
   imageId,
   inspectImage,
   listImages,
+  pullImage,
+  pushImage,
   removeImages,
   runImage,
+  tagImage,
   tryPull,
   type BuildRequest,
 } from './images.ts';
 export {
+  createNetwork,
   createVolume,
   labelledVolumes,
   listProjects,

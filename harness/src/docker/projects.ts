@@ -23,6 +23,11 @@ export async function labelledVolumes(
   return Volumes.map((volume) => ({ name: volume.Name, labels: { ...volume.Labels } }));
 }
 
+/** A bridge network for containers to reach each other by name. */
+export async function createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+  await engine().createNetwork({ Name: name, Labels: labels });
+}
+
 export async function createVolume(name: string, labels: Record<string, string>): Promise<void> {
   await engine().createVolume({ Name: name, Labels: labels });
 }
