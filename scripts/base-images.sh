@@ -17,6 +17,7 @@ declare -A official=(
   [POSTGRES_IMAGE]=postgres:17-alpine
   [REDIS_IMAGE]=redis:7-alpine
   [CADDY_IMAGE]=caddy:2-alpine
+  [REGISTRY_IMAGE]=registry:2
 )
 
 registry_answers() {
@@ -89,7 +90,7 @@ if ! have_image "$node_tag"; then
 fi
 
 declare -A built=([NODE_IMAGE]=$node_tag)
-for name in postgres redis caddy; do
+for name in postgres redis caddy registry; do
   tag=todo-base/$name:$(recipe_hash "$name")-$base_id
   have_image "$tag" || docker_build "$tag" "$here/base-images/$name" --build-arg "BASE_IMAGE=$debian_tag"
   built[${name^^}_IMAGE]=$tag

@@ -53,3 +53,5 @@ export {
   startRehearsalForCommand,
   type StartedRehearsal,
 } from './rehearsal/index.ts';
+export { newSigningKeys, signBytes } from './report/index.ts';
+export { startPlatforms, type Platforms } from './standins/index.ts';

@@ -7,6 +7,7 @@ export type { AccessibilityResult } from './browser/accessibility.ts';
 export {
   apiScenarioNames,
   runApiScenarios,
+  smokeScenarioNames,
   type ApiScenarioOptions,
   type HttpSample,
   type ScenarioFetch,

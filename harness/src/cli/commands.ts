@@ -3,6 +3,13 @@
 import { RunFailure, UsageError } from '../errors/index.ts';
 import { ThresholdError } from '../gate/index.ts';
 import { loadCommand, loadHelp } from './load-command.ts';
+import {
+  blueprintCommand,
+  gateKeyCommand,
+  platformsCommand,
+  promoteCommand,
+  promoteHelp,
+} from './promote-command.ts';
 import { doctorCommand, imagesCommand, vercelOutputCommand, vercelOutputHelp } from './machine-commands.ts';
 import { simCommand, simHelp } from './sim-command.ts';
 import { downCommand, logsCommand, stackHelp, statusCommand, upCommand } from './stack-commands.ts';
@@ -17,6 +24,10 @@ const commands: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promi
   status: statusCommand,
   logs: logsCommand,
   'vercel-output': vercelOutputCommand,
+  promote: promoteCommand,
+  platforms: platformsCommand,
+  'gate-key': gateKeyCommand,
+  'render-blueprint': blueprintCommand,
 };
 
 const help = `usage: node harness/src/cli/main.ts <command> [options]   (or npm run <command> -- [options])
@@ -29,6 +40,10 @@ const help = `usage: node harness/src/cli/main.ts <command> [options]   (or npm 
   status         what is running: services, state, health, ports
   logs           a stack's logs (--dev or --rehearsal, optional service, --follow)
   vercel-output  Vercel's Build Output from the frontend image (npm run vercel:output)
+  promote        ship the images a signed, passing report names, by digest (see below)
+  platforms      local stand-ins of the registry, Railway, Vercel and Render
+  gate-key       a key pair for signing gate reports
+  render-blueprint  render.yaml for the backend image (--image repo@sha256:…)
 
 ${simHelp}
 
@@ -36,7 +51,9 @@ ${loadHelp}
 
 ${stackHelp}
 
-${vercelOutputHelp}`;
+${vercelOutputHelp}
+
+${promoteHelp}`;
 
 async function dispatch(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
 import { resolveThresholds } from '../gate/index.ts';
 import { findK6, k6Missing } from '../load/index.ts';
+import { readKey, signBytes } from '../report/index.ts';
 import { runSim } from '../sim/index.ts';
 import { loadFlags, loadFlagsHelp, loadOptions, reportsDir, reportsDirFlag } from './options.ts';
 
@@ -38,6 +39,15 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   const timeout = Number(values['startup-timeout']);
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new UsageError(`--startup-timeout ${values['startup-timeout']}: expected a number of seconds`);
+  }
+  if (env.GATE_SIGNING_KEY) {
+    try {
+      signBytes(Buffer.from('check'), readKey(env.GATE_SIGNING_KEY));
+    } catch (error) {
+      throw new UsageError(
+        `GATE_SIGNING_KEY: ${(error as Error).message} (npm run gate-key writes a key pair)`,
+      );
+    }
   }
   const load = values['no-load'] ? null : loadOptions(values, 'load');
   if (load && !findK6(env)) throw new UsageError(`${k6Missing} (or run npm run sim -- --no-load)`);

@@ -4,8 +4,9 @@ export {
   baseImages,
   officialImages,
   overridesFile,
+  registryImage,
   usingOfflineImages,
   type BaseImages,
   type BaseImageVariable,
 } from './overrides.ts';
-export { appImages, imageTag, recipes, type AppImage } from './recipes.ts';
+export { appImages, imageTag, inputFiles, recipes, type AppImage } from './recipes.ts';

@@ -32,6 +32,15 @@ export function baseImages(env: NodeJS.ProcessEnv = process.env, file = override
   };
 }
 
+/**
+ * The image of the local OCI registry the platforms' stand-ins pull from:
+ * the official registry:2, or the stand-in base-images.sh builds offline.
+ */
+export function registryImage(env: NodeJS.ProcessEnv = process.env, file = overridesFile): string {
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return env.REGISTRY_IMAGE || fromFile.REGISTRY_IMAGE || 'registry:2';
+}
+
 /** True when this machine uses locally built stand-ins (no registry). */
 export function usingOfflineImages(file = overridesFile): boolean {
   return existsSync(file);

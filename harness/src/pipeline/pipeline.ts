@@ -41,9 +41,13 @@ export class Pipeline implements Disposable {
   #current = 'start';
   readonly #progress: NodeJS.WriteStream;
 
-  constructor(progress: NodeJS.WriteStream, force: () => Promise<void>) {
+  constructor(
+    progress: NodeJS.WriteStream,
+    force: () => Promise<void>,
+    words: { stopping?: string; forcing?: string } = {},
+  ) {
     this.#progress = progress;
-    this.interrupts = listenForInterrupts({ progress, step: () => this.#current, force });
+    this.interrupts = listenForInterrupts({ progress, step: () => this.#current, force, ...words });
   }
 
   [Symbol.dispose](): void {

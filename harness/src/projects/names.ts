@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { repoRoot } from '../paths.ts';
 
-/** sim: a run of npm run sim; kept: left running for the user; the rest: tests and benchmarks. */
-export type ProjectKind = 'sim' | 'kept' | 'load' | 'test' | 'dev-test' | 'bench';
+/** sim: a run of npm run sim; kept: left running for the user; platforms: the platforms' stand-ins; the rest: tests and benchmarks. */
+export type ProjectKind = 'sim' | 'kept' | 'load' | 'test' | 'dev-test' | 'bench' | 'platforms';
 
 const prefix = 'todo-';
 

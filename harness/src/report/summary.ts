@@ -41,6 +41,13 @@ export function renderSummary(report: SimReport): string {
   for (const t of breached) lines.push(`breached: ${t.metric} ${t.expression} (measured ${measured(t)})`);
   const verdict = { pass: 'GATE PASSED', fail: 'GATE FAILED', error: 'COULD NOT RUN' }[report.verdict];
   lines.push(`${verdict} in ${seconds(report.durationMs)} — report: ${report.artefacts.markdown}`);
+  if (report.verdict === 'pass') {
+    lines.push(
+      report.artefacts.signature
+        ? `signed: ${report.artefacts.signature} (npm run promote -- --report ${report.artefacts.json})`
+        : 'not signed (set GATE_SIGNING_KEY to sign it: promotion accepts only a signed report)',
+    );
+  }
   if (report.stack?.kept)
     lines.push(`the stack is still up at ${report.stack.baseUrl} (npm run down -- --rehearsal to remove it)`);
   return lines.join('\n');

@@ -101,6 +101,8 @@ export interface SimReport {
     json: string;
     markdown: string;
     junit: string;
+    /** report.json.sig: the ed25519 signature of report.json, when GATE_SIGNING_KEY was set. */
+    signature?: string;
     browser?: string;
     /** k6's files, and its HTML dashboard report among them. */
     load?: string;

@@ -16,6 +16,10 @@ export function listenForInterrupts(options: {
   progress: NodeJS.WritableStream;
   step: () => string;
   force: () => Promise<void>;
+  /** What happens on the first signal, for the user: "the stack is being removed". */
+  stopping?: string;
+  /** What the second one does: "removing the stack". */
+  forcing?: string;
 }): Interrupts {
   const stop = new AbortController();
   let interrupt: (error: RunFailure) => void = () => undefined;
@@ -27,11 +31,15 @@ export function listenForInterrupts(options: {
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
-      options.progress.write(`\n${signal} again: removing the stack and exiting now\n`);
+      options.progress.write(
+        `\n${signal} again: ${options.forcing ?? 'removing the stack'} and exiting now\n`,
+      );
       void options.force().finally(() => process.exit(130));
       return;
     }
-    options.progress.write(`\n${signal}: stopping; the stack is being removed (press again to force)\n`);
+    options.progress.write(
+      `\n${signal}: stopping; ${options.stopping ?? 'the stack is being removed'} (press again to force)\n`,
+    );
     stop.abort();
     interrupt(
       new RunFailure({

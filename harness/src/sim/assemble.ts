@@ -8,7 +8,7 @@ import type { PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../r
 import { rehearsalFile } from '../rehearsal/index.ts';
 import type { LoadOutcome } from './load-phase.ts';
 import { gateMetrics } from './measure.ts';
-import { configHash, stackSettings } from './provenance.ts';
+import { configHash, stackSettings } from '../provenance/index.ts';
 import type { ScenarioOutcome } from './scenarios-phase.ts';
 import type { RunSetup } from './setup.ts';
 
@@ -32,9 +32,15 @@ async function baseImageIds(env: NodeJS.ProcessEnv): Promise<Record<string, stri
   return ids;
 }
 
-const artefacts = (dir: string, scenarios: ScenarioRecord[], load: LoadOutcome | undefined) => ({
+const artefacts = (
+  dir: string,
+  scenarios: ScenarioRecord[],
+  load: LoadOutcome | undefined,
+  signed: boolean,
+) => ({
   dir,
   json: `${dir}/report.json`,
+  ...(signed ? { signature: `${dir}/report.json.sig` } : {}),
   markdown: `${dir}/report.md`,
   junit: `${dir}/junit.xml`,
   ...(scenarios.some((s) => s.kind === 'browser' && !s.skipped) ? { browser: `${dir}/browser-flow` } : {}),
@@ -82,6 +88,6 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     load: outcome.load?.record ?? null,
     ...(outcome.stack ? { stack: outcome.stack } : {}),
     ...(failure ? { error: failure.detail } : {}),
-    artefacts: artefacts(setup.dir, scenarios, outcome.load),
+    artefacts: artefacts(setup.dir, scenarios, outcome.load, Boolean(outcome.env.GATE_SIGNING_KEY)),
   };
 }

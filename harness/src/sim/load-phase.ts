@@ -7,7 +7,7 @@ import { k6Thresholds, trendStats, type Threshold } from '../gate/index.ts';
 import { abortedEarly, describeReconciliation, runLoad, tasksLost, type K6Summary } from '../load/index.ts';
 import { loadLine, type LoadRecord } from '../report/index.ts';
 import type { StartedRehearsal } from '../rehearsal/index.ts';
-import type { Phase } from './pipeline.ts';
+import type { Phase } from '../pipeline/index.ts';
 import type { SimLoad } from './setup.ts';
 
 export interface LoadPhaseInput {

@@ -2,7 +2,7 @@
 import { runDoctor } from '../doctor/index.ts';
 import { RunFailure } from '../errors/index.ts';
 import { appImages, buildImageSet, builtCount, type ImageSet } from '../images/index.ts';
-import type { Phase } from './pipeline.ts';
+import type { Phase } from '../pipeline/index.ts';
 
 export const doctorPhase: Phase<NodeJS.ProcessEnv, { checks: number; warnings: number }> = {
   name: 'doctor',

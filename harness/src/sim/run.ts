@@ -7,7 +7,7 @@ import { renderSummary, writeReport, type SimReport } from '../report/index.ts';
 import { assembleReport } from './assemble.ts';
 import { loadPhase, type LoadOutcome } from './load-phase.ts';
 import { doctorPhase, imagesPhase } from './machine-phases.ts';
-import { Pipeline } from './pipeline.ts';
+import { Pipeline } from '../pipeline/index.ts';
 import { scenariosPhase, type ScenarioOutcome } from './scenarios-phase.ts';
 import { serviceRecords } from './services.ts';
 import { setUpRun, type SimOptions } from './setup.ts';

@@ -10,7 +10,7 @@ import {
   type ScenarioFetch,
 } from '@todo/scenarios';
 import type { ScenarioRecord } from '../report/index.ts';
-import type { Phase } from './pipeline.ts';
+import type { Phase } from '../pipeline/index.ts';
 
 export interface ScenarioRunOptions {
   baseUrl: string;
@@ -21,6 +21,8 @@ export interface ScenarioRunOptions {
   browser: 'auto' | 'off';
   /** The stack's RATE_LIMIT_SIGNIN_FAILURES_MAX: the lockout scenario expects the account locked after it. */
   signInFailuresMax: number;
+  /** Only these API scenarios (the smoke after a deploy); all of them by default. */
+  only?: readonly string[];
 }
 
 export interface ScenarioOutcome {
@@ -98,24 +100,32 @@ async function browserScenario(
 }
 
 /** The API scenarios, then the browser flow; a failing flow is a record, never a throw. */
+export async function runScenarioRecords(
+  options: ScenarioRunOptions,
+  output: (line: string) => void,
+): Promise<ScenarioOutcome> {
+  const api = await runApiScenarios({
+    baseUrl: options.baseUrl,
+    fetch: options.fetch,
+    signInFailuresMax: options.signInFailuresMax,
+    ...(options.only ? { only: options.only } : {}),
+    onStep: (scenario, step) => {
+      output(`${scenario}: ${step}`);
+    },
+  });
+  const records: ScenarioRecord[] = api.scenarios.map((scenario) => ({ ...scenario, kind: 'api' }));
+  records.push(await browserScenario(options, output));
+  return { records, requests: api.requests };
+}
+
+export const describeScenarios = (records: ScenarioRecord[]): string => {
+  const failed = records.filter((s) => !s.ok).length;
+  const skipped = records.filter((s) => s.skipped).length;
+  return `${records.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+};
+
 export const scenariosPhase: Phase<ScenarioRunOptions, ScenarioOutcome> = {
   name: 'scenarios',
-  async run(options, output) {
-    const api = await runApiScenarios({
-      baseUrl: options.baseUrl,
-      fetch: options.fetch,
-      signInFailuresMax: options.signInFailuresMax,
-      onStep: (scenario, step) => {
-        output(`${scenario}: ${step}`);
-      },
-    });
-    const records: ScenarioRecord[] = api.scenarios.map((scenario) => ({ ...scenario, kind: 'api' }));
-    records.push(await browserScenario(options, output));
-    return { records, requests: api.requests };
-  },
-  detail: ({ records }) => {
-    const failed = records.filter((s) => !s.ok).length;
-    const skipped = records.filter((s) => s.skipped).length;
-    return `${records.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-  },
+  run: runScenarioRecords,
+  detail: ({ records }) => describeScenarios(records),
 };

@@ -13,7 +13,7 @@ import {
   type StartedRehearsal,
   type UsageSampler,
 } from '../rehearsal/index.ts';
-import type { Phase } from './pipeline.ts';
+import type { Phase } from '../pipeline/index.ts';
 import type { RunSetup } from './setup.ts';
 
 export interface RunningStack {

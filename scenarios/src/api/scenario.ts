@@ -14,6 +14,8 @@ export interface ApiScenarioOptions {
    * by the next attempt after this many wrong passwords.
    */
   signInFailuresMax?: number;
+  /** Only these scenarios (by name), e.g. smokeScenarioNames after a deploy. */
+  only?: readonly string[];
 }
 
 /** One user flow: named steps against the API, stopping at the first that fails. */

@@ -1,0 +1,135 @@
+// npm run promote, npm run platforms, npm run gate-key, npm run render:blueprint.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors/index.ts';
+import { repoRoot } from '../paths.ts';
+import { renderBlueprint, runPromote } from '../promote/index.ts';
+import { newSigningKeys } from '../report/index.ts';
+import { startPlatforms } from '../standins/index.ts';
+
+export const promoteHelp = `npm run promote -- --report reports/<run-id>/report.json [options]
+  Verifies the signed gate report, pushes the rehearsed images by digest to
+  PROMOTE_REGISTRY, deploys the backend (Railway, or Render with
+  PROMOTE_BACKEND=render) and the frontend (Vercel), smoke-tests production,
+  and rolls both back when anything fails. Writes promotion.json beside the report.
+  --environment NAME   production (default) or staging
+  --dry-run            verify the report and print every call it would make; touches nothing
+  --browser-smoke      the browser flow in the smoke too (it signs in about 8 more times
+                       from this address: production allows 10 a minute)
+  Exit codes: 0 promoted (or planned), 1 refused or rolled back, 2 could not run.
+npm run platforms      start local stand-ins of the registry, Railway, Vercel and Render
+                       (until Ctrl-C); writes .platforms.env for npm run promote
+npm run gate-key       a new ed25519 key pair for signing gate reports`;
+
+export async function promoteCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      report: { type: 'string' },
+      environment: { type: 'string', default: 'production' },
+      'dry-run': { type: 'boolean', default: false },
+      'browser-smoke': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.report)
+    throw new UsageError('--report: the gate report to promote, e.g. --report reports/<run-id>/report.json');
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(values.environment)) {
+    throw new UsageError(`--environment ${values.environment}: a name such as production or staging`);
+  }
+  const reportPath = resolve(env.INIT_CWD ?? process.cwd(), values.report);
+  const { record, exitCode, recordPath } = await runPromote({
+    reportPath,
+    environment: values.environment,
+    dryRun: values['dry-run'],
+    browserSmoke: values['browser-smoke'],
+    env,
+    progress: process.stdout,
+  });
+  const said = record.error ? `: ${record.error}` : '';
+  const where = recordPath ? ` — record: ${recordPath}` : '';
+  const lines: Record<typeof record.outcome, string> = {
+    promoted: `PROMOTED to ${record.environment} in ${(record.durationMs / 1000).toFixed(1)} s${where}`,
+    planned: `dry run: nothing was pushed or deployed${where}`,
+    refused: `REFUSED${said}`,
+    'rolled back': `ROLLED BACK${said}; serving: ${record.serving}${where}`,
+    'deploy failed': `DEPLOY FAILED${said}; serving: ${record.serving}${where}`,
+    interrupted: `INTERRUPTED; serving: ${record.serving}${where}`,
+    failed: `COULD NOT PROMOTE${said}${where}`,
+  };
+  (exitCode === 0 ? process.stdout : process.stderr).write(`${lines[record.outcome]}\n`);
+  return exitCode;
+}
+
+export async function platformsCommand(args: string[]): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  process.stdout.write('starting the registry and the Railway, Vercel and Render stand-ins\n');
+  await using platforms = await startPlatforms({ log: (line) => process.stdout.write(`${line}\n`) });
+  const file = join(repoRoot, '.platforms.env');
+  await writeFile(
+    file,
+    `${Object.entries(platforms.env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+    { mode: 0o600 },
+  );
+  process.stdout.write(
+    `stand-ins up; their variables are in ${file}:\n` +
+      Object.entries(platforms.env)
+        .map(([k, v]) => `  ${k}=${/TOKEN|KEY/.test(k) ? `${v.slice(0, 10)}…` : v}`)
+        .join('\n') +
+      `\nin another terminal: set -a && . ./.platforms.env && set +a && npm run promote -- --report <report.json>\n` +
+      `production (the Vercel stand-in): ${platforms.vercel.productionUrl}\nCtrl-C stops them and removes everything\n`,
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  process.stdout.write('stopping the stand-ins\n');
+  return 0;
+}
+
+export async function gateKeyCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string', default: '.gate' } },
+    strict: true,
+  });
+  const dir = resolve(repoRoot, values.out);
+  const privateFile = join(dir, 'signing-key.pem');
+  if (existsSync(privateFile))
+    throw new UsageError(`${privateFile} exists already; remove it first to make a new pair`);
+  const { privateKeyPem, publicKeyPem } = newSigningKeys();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(privateFile, privateKeyPem, { mode: 0o600 });
+  await writeFile(join(dir, 'public-key.pem'), publicKeyPem);
+  process.stdout.write(
+    `wrote ${privateFile} (keep it secret: CI's GATE_SIGNING_KEY) and ${join(dir, 'public-key.pem')}\n` +
+      `  commit the public key as deploy/gate-public-key.pem to make it the one promotion trusts\n` +
+      `  here: GATE_SIGNING_KEY=${privateFile} npm run sim, then GATE_PUBLIC_KEY=${join(dir, 'public-key.pem')} npm run promote …\n`,
+  );
+  return 0;
+}
+
+export async function blueprintCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { image: { type: 'string' }, promotion: { type: 'string' } },
+    strict: true,
+  });
+  let image = values.image;
+  if (!image && values.promotion) {
+    const record = JSON.parse(await readFile(resolve(values.promotion), 'utf8')) as {
+      chain?: { backend?: { pushed?: string } };
+    };
+    image = record.chain?.backend?.pushed;
+  }
+  if (!image)
+    throw new UsageError(
+      '--image registry/todo-backend@sha256:… (or --promotion reports/<run-id>/promotion.json)',
+    );
+  process.stdout.write(renderBlueprint(image));
+  return 0;
+}

@@ -1,0 +1,1 @@
+export { Pipeline, type Output, type Phase } from './pipeline.ts';

@@ -1,0 +1,98 @@
+// promotion.json and promotion.md, beside the report they promoted: what went
+// where, the digest chain, each platform's releases, the smoke, any rollback.
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PhaseRecord, ScenarioRecord } from '../report/index.ts';
+import type { Release } from './targets/target.ts';
+
+export type Outcome =
+  'promoted' | 'rolled back' | 'deploy failed' | 'refused' | 'failed' | 'interrupted' | 'planned';
+
+export interface ChainLink {
+  /** The image id the report rehearsed. */
+  imageId: string;
+  /** repo@sha256:… pushed, whose manifest's configuration is that id. */
+  pushed?: string;
+  /** What the platform reports serving: the digest (backend) or the deployment (frontend). */
+  serving?: string;
+  /** The frontend: the digest of the Build Output taken from the image. */
+  buildOutput?: string;
+}
+
+export interface PromotionRecord {
+  schemaVersion: 1;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  environment: string;
+  report: { path: string; runId?: string; gitSha?: string; verifiedWith?: string };
+  outcome: Outcome;
+  /** Which release serves when the promotion ends, as checked with requests. */
+  serving: 'new release' | 'previous release' | 'nothing changed' | 'unknown';
+  chain: { backend?: ChainLink; frontend?: ChainLink; proxy?: ChainLink };
+  targets: {
+    backend?: { name: string; previous: Release | null; deployed: Release | null };
+    frontend?: { name: string; previous: Release | null; deployed: Release | null };
+  };
+  smoke: { ok: boolean; scenarios: ScenarioRecord[] } | null;
+  rollback: { reason: string; backend: string; frontend: string } | null;
+  steps: PhaseRecord[];
+  /** Every API call a dry run would make. */
+  plan?: string[];
+  error?: string;
+}
+
+const release = (r: Release | null | undefined) => (r ? `${r.id} (${r.artefact})` : '–');
+
+export function renderPromotion(record: PromotionRecord): string {
+  const lines = [
+    `## Promotion: ${record.outcome}`,
+    '',
+    `${record.environment}, from ${record.report.path} (commit ${record.report.gitSha?.slice(0, 12) ?? '?'}) in ${(record.durationMs / 1000).toFixed(1)} s; serving: **${record.serving}**.`,
+    ...(record.error ? ['', `> ${record.error}`] : []),
+    '',
+    '| Image | Rehearsed (image id) | Pushed | Serving |',
+    '| --- | --- | --- | --- |',
+    ...(['backend', 'frontend', 'proxy'] as const).map((name) => {
+      const link = record.chain[name];
+      return `| ${name} | ${link?.imageId ?? '–'} | ${link?.pushed ?? '–'} | ${link?.serving ?? (name === 'proxy' ? '(not deployed: the platforms are the front door)' : '–')}${link?.buildOutput ? ` (Build Output ${link.buildOutput})` : ''} |`;
+    }),
+    '',
+    '| Platform | Before | Deployed |',
+    '| --- | --- | --- |',
+    ...(['backend', 'frontend'] as const).flatMap((side) => {
+      const t = record.targets[side];
+      return t ? [`| ${t.name} (${side}) | ${release(t.previous)} | ${release(t.deployed)} |`] : [];
+    }),
+    '',
+    record.smoke
+      ? `Smoke: ${record.smoke.ok ? 'passed' : 'FAILED'} — ${record.smoke.scenarios.map((s) => `${s.name}: ${s.skipped ? 'skipped' : s.ok ? 'pass' : `FAIL (${s.error ?? ''})`}`).join('; ')}`
+      : 'Smoke: not run',
+    ...(record.rollback
+      ? [
+          '',
+          `Rollback (${record.rollback.reason}): backend ${record.rollback.backend}, frontend ${record.rollback.frontend}`,
+        ]
+      : []),
+    '',
+    '| Step | Status | Time |',
+    '| --- | --- | --- |',
+    ...record.steps.map((s) => `| ${s.name} | ${s.status} | ${(s.durationMs / 1000).toFixed(1)} s |`),
+    ...(record.plan ? ['', 'Would call:', '', ...record.plan.map((call) => `- ${call}`)] : []),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Writes promotion.json and promotion.md beside the report; the Markdown also to GITHUB_STEP_SUMMARY. */
+export async function writePromotion(
+  dir: string,
+  record: PromotionRecord,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const markdown = renderPromotion(record);
+  await writeFile(join(dir, 'promotion.json'), `${JSON.stringify(record, null, 2)}\n`);
+  await writeFile(join(dir, 'promotion.md'), markdown);
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  return join(dir, 'promotion.json');
+}

@@ -1,0 +1,1 @@
+export { composeVariables, configHash, stackSettings } from './provenance.ts';

@@ -1,0 +1,94 @@
+// Every platform promotion talks to, on this machine: a real registry and
+// stand-ins of Railway, Vercel and Render that run what they are given, with
+// a Postgres and a Redis as the managed services. `npm run platforms` starts
+// them by hand; the promotion tests start them per suite.
+import { randomBytes } from 'node:crypto';
+import { forgetRegistryNames } from '../docker/index.ts';
+import { baseImages } from '../images/index.ts';
+import { railwaySettings } from '../promote/targets/railway.ts';
+import { startRailwayStandIn, type RailwayStandIn } from './railway.ts';
+import { startRegistry } from './registry.ts';
+import { startRenderStandIn, type RenderStandIn } from './render.ts';
+import { startRuntime } from './runtime.ts';
+import { startVercelStandIn, type VercelStandIn } from './vercel.ts';
+
+export interface Platforms extends AsyncDisposable {
+  /** The project every container here carries (the registry, the services, each deployment's replicas). */
+  project: string;
+  registry: string;
+  railway: RailwayStandIn;
+  vercel: VercelStandIn;
+  render: RenderStandIn;
+  /** What npm run promote reads, pointed at these. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startPlatforms(options: { log?: (line: string) => void } = {}): Promise<Platforms> {
+  const log = options.log ?? (() => undefined);
+  const images = baseImages();
+  const runtime = await startRuntime({ postgres: images.POSTGRES_IMAGE, redis: images.REDIS_IMAGE });
+  const closers: (() => Promise<unknown>)[] = [() => runtime.remove()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    log('registry');
+    const { host: registry } = await startRegistry(runtime.project, runtime.network);
+    // The images stay; the names they were pushed and pulled under go with the registry.
+    closers.push(() => forgetRegistryNames(registry));
+    log('Vercel, Railway and Render stand-ins');
+    const vercel = await startVercelStandIn();
+    closers.push(() => vercel.close());
+    const railway = await startRailwayStandIn({ runtime });
+    closers.push(() => railway.close());
+    const settings = railwaySettings();
+    const preDeploy = Array.isArray(settings.preDeployCommand)
+      ? settings.preDeployCommand.join(' && ')
+      : settings.preDeployCommand;
+    const render = await startRenderStandIn({
+      runtime,
+      healthCheckPath: settings.healthcheckPath ?? '/ready',
+      numInstances: settings.numReplicas ?? 1,
+      imageRepository: `${registry}/todo-backend`,
+      ...(preDeploy ? { preDeployCommand: preDeploy } : {}),
+    });
+    closers.push(() => render.close());
+    // The variables a team sets once in each platform's dashboard.
+    const variables = {
+      DATABASE_URL: runtime.services.databaseUrl,
+      REDIS_URL: runtime.services.redisUrl,
+      AUTH_SECRET: randomBytes(36).toString('base64url'),
+      PUBLIC_URL: vercel.productionUrl,
+      TRUST_PROXY: 'true',
+    };
+    railway.setVariables(variables);
+    render.setVariables(variables);
+    return {
+      project: runtime.project,
+      registry,
+      railway,
+      vercel,
+      render,
+      env: {
+        PROMOTE_REGISTRY: registry,
+        PROMOTE_POLL_MS: '500',
+        RAILWAY_API_URL: railway.apiUrl,
+        RAILWAY_TOKEN: railway.token,
+        RAILWAY_SERVICE_ID: railway.serviceId,
+        RAILWAY_ENVIRONMENT_ID: railway.environmentId,
+        VERCEL_API_URL: vercel.apiUrl,
+        VERCEL_TOKEN: vercel.token,
+        VERCEL_PROJECT_ID: vercel.projectId,
+        RENDER_API_URL: render.apiUrl,
+        RENDER_API_KEY: render.apiKey,
+        RENDER_SERVICE_ID: render.serviceId,
+      },
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
