@@ -17,8 +17,12 @@ const password = 'correct horse battery staple';
 const runTag = __ENV.LOAD_RUN ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 let signedUp = false;
 let signedIn = false;
-/** One visit in this many ends by signing out (at random, so users do not all sign in again at once). */
-const signOutEvery = 5;
+/**
+ * One visit in this many ends by signing out (at random, so users do not all
+ * sign in again at once). The smoke's two visits both do, so its second signs
+ * in: every endpoint group is measured, sign-in and sign-out too.
+ */
+const signOutEvery = Number(__ENV.SIGN_OUT_EVERY ?? (__ENV.PROFILE === 'smoke' ? 1 : 5));
 
 const think = () => {
   sleep(0.5 + Math.random() * 1.5);
