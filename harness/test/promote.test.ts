@@ -16,6 +16,7 @@ import {
 import type { PromotionRecord } from '../src/promote/index.ts';
 import type { SimReport } from '../src/report/index.ts';
 import { relaxedLatency, runCli, startCli } from './cli.ts';
+import { docker } from './docker.ts';
 
 // sim → promote against the stand-ins, as a user runs them: every check that
 // refuses, a deploy that crashes and a smoke that fails (both roll back, which
@@ -150,8 +151,10 @@ describe('npm run promote', () => {
   });
 
   it('refuses an image rebuilt since the rehearsal (another id under the same tag)', async () => {
-    const original = report.images.backend?.id;
-    await buildImage('backend', { force: true, revision: 'rebuilt-after-the-rehearsal' });
+    const { reference = '', id: original = '' } = report.images.backend ?? {};
+    const rebuilt = await buildImage('backend', { force: true, revision: 'rebuilt-after-the-rehearsal' });
+    expect(rebuilt.tag).toBe(reference);
+    expect(rebuilt.id).not.toBe(original);
     try {
       const run = await promote();
       expect(run.code).toBe(1);
@@ -159,9 +162,8 @@ describe('npm run promote', () => {
         /REFUSED: backend: todo-backend:\S+ is sha256:\S+ here, the report rehearsed/,
       );
     } finally {
-      // The cached layers give back the rehearsed image.
-      const restored = await buildImage('backend', { force: true });
-      expect(restored.id).toBe(original);
+      // The rehearsed image is still here (the registry's names hold it): its tag goes back to it.
+      await docker('tag', original, reference);
     }
   });
 
