@@ -231,7 +231,7 @@ describe('npm run promote', () => {
     platforms.railway.setVariables({ RATE_LIMIT_API_MAX: 'lots' });
     try {
       const run = await promote();
-      expect(run.code, run.stdout).toBe(1);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.stderr).toMatch(/railway deployment \S+ ended CRASHED/);
       const record = await recordOf();
       expect(record.outcome).toBe('deploy failed');
@@ -249,7 +249,7 @@ describe('npm run promote', () => {
     platforms.railway.setVariables({ RATE_LIMIT_API_MAX: '1' });
     try {
       const run = await promote();
-      expect(run.code, run.stdout).toBe(1);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.stderr).toMatch(/ROLLED BACK: the smoke failed/);
       const record = await recordOf();
       expect(record.rollback).toMatchObject({

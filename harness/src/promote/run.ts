@@ -222,9 +222,13 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
       ? 'interrupted'
       : record.rollback
         ? 'rolled back'
-        : refused
-          ? 'refused'
-          : 'failed';
-    return await finish(outcome, outcome === 'failed' && !refused ? 2 : 1, dir);
+        : error instanceof DeployFailed
+          ? 'deploy failed'
+          : refused
+            ? 'refused'
+            : 'failed';
+    // A deployment that never became healthy took no traffic: the release before still serves.
+    if (outcome === 'deploy failed') record.serving = 'previous release';
+    return await finish(outcome, outcome === 'failed' ? 2 : 1, dir);
   }
 }
