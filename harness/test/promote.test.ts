@@ -9,6 +9,7 @@ import {
   inspectContainer,
   newSigningKeys,
   projectContainers,
+  projectLeftovers,
   signBytes,
   startPlatforms,
   type Platforms,
@@ -290,5 +291,39 @@ describe('npm run promote', () => {
     expect(record.outcome).toBe('interrupted');
     expect(record.serving).toBe('previous release');
     expect(await productionWorks()).toEqual({ page: 200, html: true, tasks: 401 });
+  });
+
+  it('deploys the backend to Render instead when asked, and writes its blueprint from the same settings', async () => {
+    const run = await promote([], { PROMOTE_BACKEND: 'render' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const record = await recordOf();
+    expect(record.targets.backend?.name).toBe('render');
+    expect(record.chain.backend?.serving).toBe(record.chain.backend?.pushed?.split('@')[1]);
+    const replicas = (await projectContainers(platforms.project)).filter(
+      (c) => c.service.startsWith('render-') && c.state === 'running',
+    );
+    expect(replicas.length).toBe(2);
+    for (const replica of replicas)
+      expect((await inspectContainer(replica.id)).image).toBe(report.images.backend?.id);
+    expect(await productionWorks()).toEqual({ page: 200, html: true, tasks: 401 });
+
+    const blueprint = await runCli([
+      'render-blueprint',
+      '--promotion',
+      join(reportPath, '..', 'promotion.json'),
+    ]);
+    expect(blueprint.code).toBe(0);
+    expect(blueprint.stdout).toContain(`url: ${record.chain.backend?.pushed ?? ''}`);
+    expect(blueprint.stdout).toMatch(/healthCheckPath: \/ready\n[\s\S]*numInstances: 2/);
+    expect(blueprint.stdout).toContain('preDeployCommand: node dist/migrate.mjs');
+    expect(blueprint.stdout).toMatch(/- key: AUTH_SECRET\n\s+sync: false/);
+  });
+
+  it('leaves nothing behind when the stand-ins stop: containers, network, volumes, the registry names', async () => {
+    await platforms.close();
+    expect(await projectLeftovers(platforms.project)).toEqual([]);
+    expect((await docker('images', '--format', '{{.Repository}}')).split('\n')).not.toContain(
+      `${platforms.registry}/todo-backend`,
+    );
   });
 });

@@ -28,15 +28,19 @@ export async function startPlatforms(options: { log?: (line: string) => void } =
   const log = options.log ?? (() => undefined);
   const images = baseImages();
   const runtime = await startRuntime({ postgres: images.POSTGRES_IMAGE, redis: images.REDIS_IMAGE });
-  const closers: (() => Promise<unknown>)[] = [() => runtime.remove()];
+  const closers: (() => Promise<unknown>)[] = [];
+  let registry: string | undefined;
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+    await runtime.remove().catch(() => undefined);
+    // The images stay; the names they were pushed and pulled under go with the registry
+    // (once no container of it runs, or docker keeps the names they were started from).
+    if (registry) await forgetRegistryNames(registry).catch(() => undefined);
   };
   try {
     log('registry');
-    const { host: registry } = await startRegistry(runtime.project, runtime.network);
-    // The images stay; the names they were pushed and pulled under go with the registry.
-    closers.push(() => forgetRegistryNames(registry));
+    const { host } = await startRegistry(runtime.project, runtime.network);
+    registry = host;
     log('Vercel, Railway and Render stand-ins');
     const vercel = await startVercelStandIn();
     closers.push(() => vercel.close());
@@ -50,7 +54,7 @@ export async function startPlatforms(options: { log?: (line: string) => void } =
       runtime,
       healthCheckPath: settings.healthcheckPath ?? '/ready',
       numInstances: settings.numReplicas ?? 1,
-      imageRepository: `${registry}/todo-backend`,
+      imageRepository: `${host}/todo-backend`,
       ...(preDeploy ? { preDeployCommand: preDeploy } : {}),
     });
     closers.push(() => render.close());
@@ -69,12 +73,12 @@ export async function startPlatforms(options: { log?: (line: string) => void } =
     render.setVariables(variables);
     return {
       project: runtime.project,
-      registry,
+      registry: host,
       railway,
       vercel,
       render,
       env: {
-        PROMOTE_REGISTRY: registry,
+        PROMOTE_REGISTRY: host,
         PROMOTE_POLL_MS: '500',
         RAILWAY_API_URL: railway.apiUrl,
         RAILWAY_TOKEN: railway.token,
