@@ -40,7 +40,11 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-promote-'));
 const keys = newSigningKeys();
 await writeFile(join(dir, 'gate.pem'), keys.privateKeyPem);
 await writeFile(join(dir, 'gate.pub'), keys.publicKeyPem);
-await using platforms = await startPlatforms({ log: (line) => console.log(`platforms: ${line}`) });
+await using platforms = await startPlatforms({
+  log: (line) => {
+    console.log(`platforms: ${line}`);
+  },
+});
 try {
   console.log('a signed rehearsal (smoke load, no browser)');
   const sim = await cli(['sim', '--profile', 'smoke', '--no-browser', '--json', '--reports-dir', dir], {
