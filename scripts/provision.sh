@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine able to build, run and test the project: Node 24, a Docker
 # engine with Compose, base images when no image registry answers, Chromium
-# for the browser tests and k6 for the load tests.
+# for the browser tests, k6 for the load tests and actionlint for the workflows.
 # Idempotent and silent when nothing is missing (a developer laptop with Docker
 # Desktop and Node 24 sees no output at all).
 set -euo pipefail
@@ -11,3 +11,4 @@ bash "$here/docker.sh"
 bash "$here/base-images.sh"
 bash "$here/chromium.sh"
 bash "$here/k6.sh"
+bash "$here/actionlint.sh"
