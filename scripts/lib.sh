@@ -54,3 +54,34 @@ node_package() {
     *) return 1 ;;
   esac
 }
+
+# go_tool NAME VERSION MODULE HINT: a Go program on PATH, built once with the Go
+# toolchain (Debian's golang-go when no Go is installed) through the Go module
+# proxy and cached in PROVISION_CACHE_DIR; nothing when NAME is on PATH already.
+go_tool() {
+  local name=$1 version=$2 module=$3 hint=$4
+  command -v "$name" >/dev/null && return 0
+  local cached="$PROVISION_CACHE_DIR/$name-$version/$name"
+  if [ ! -x "$cached" ]; then
+    local go
+    go=$(command -v go || true)
+    [ -z "$go" ] && [ -x /usr/local/go/bin/go ] && go=/usr/local/go/bin/go
+    if [ -z "$go" ]; then
+      command -v apt-get >/dev/null || fail "$name is missing and so is Go: $hint, or install Go, then run this again"
+      say "installing Go from Debian's packages (to build $name)"
+      apt_install golang-go
+      go=$(command -v go)
+    fi
+    say "building $name $version with $("$go" version | cut -d' ' -f3) (once; the binary is cached)"
+    mkdir -p "$(dirname "$cached")"
+    GOBIN=$(dirname "$cached") GOFLAGS=-mod=mod CGO_ENABLED=0 "$go" install "$module@$version" ||
+      fail "building $name failed; the Go module proxy must answer (GOPROXY), or $hint"
+  fi
+  if is_root; then
+    install -m 0755 "$cached" /usr/local/bin/"$name"
+  else
+    mkdir -p "$HOME/.local/bin" && install -m 0755 "$cached" "$HOME/.local/bin/$name"
+    say "$name installed in ~/.local/bin; add it to PATH"
+  fi
+  say "$name ready"
+}

@@ -1,12 +1,7 @@
-import {
-  request as httpRequest,
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
+import { forward } from '../forward/index.ts';
 
 export interface WebServer extends AsyncDisposable {
   url: string;
@@ -32,35 +27,14 @@ export async function startWebServer(options: {
       };
 
   const proxy = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const upstream = httpRequest(
-      {
-        host: backend.hostname,
-        port: backend.port,
-        method: incoming.method,
-        path: incoming.url,
-        headers: {
-          ...incoming.headers,
-          'x-forwarded-for': incoming.socket.remoteAddress ?? '',
-          'x-forwarded-proto': 'http',
-          'x-forwarded-host': incoming.headers.host ?? '',
-        },
+    forward(incoming, outgoing, {
+      target: backend,
+      proto: 'http',
+      unreachable: {
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'BAD_GATEWAY', message: 'The backend did not answer.' }),
       },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    upstream.on('error', () => {
-      if (!outgoing.headersSent) {
-        outgoing.writeHead(502, { 'content-type': 'application/json' });
-        outgoing.end(JSON.stringify({ code: 'BAD_GATEWAY', message: 'The backend did not answer.' }));
-      } else outgoing.destroy();
     });
-    // The browser went away (a stopped chat reply): stop the backend's work too.
-    outgoing.on('close', () => {
-      if (!outgoing.writableFinished) upstream.destroy();
-    });
-    incoming.pipe(upstream);
   };
 
   const server: Server = createServer((incoming, outgoing) => {

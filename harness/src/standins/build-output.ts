@@ -4,9 +4,9 @@
 // `{ "handle": "filesystem" }`; what is left is looked up in static/.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { forward } from '../forward/index.ts';
 
 interface Route {
   src?: string;
@@ -71,34 +71,16 @@ export async function loadBuildOutput(dir: string): Promise<BuildOutput> {
     outgoing: ServerResponse,
     headers: Record<string, string>,
   ) => {
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const upstream = send(
+    forward(incoming, outgoing, {
       target,
-      {
-        method: incoming.method,
-        headers: {
-          ...incoming.headers,
-          host: target.host,
-          'x-forwarded-host': incoming.headers.host ?? '',
-          'x-forwarded-proto': 'https',
-          'x-forwarded-for': incoming.socket.remoteAddress ?? '',
-        },
+      proto: 'https',
+      targetHost: true,
+      answerHeaders: headers,
+      unreachable: {
+        contentType: 'text/plain',
+        body: 'An error occurred with this application: the external rewrite did not answer.',
       },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...headers });
-        answer.pipe(outgoing);
-      },
-    );
-    upstream.on('error', () => {
-      if (!outgoing.headersSent) {
-        outgoing.writeHead(502, { 'content-type': 'text/plain' });
-        outgoing.end('An error occurred with this application: the external rewrite did not answer.');
-      } else outgoing.destroy();
     });
-    outgoing.on('close', () => {
-      if (!outgoing.writableFinished) upstream.destroy();
-    });
-    incoming.pipe(upstream);
   };
 
   return {

@@ -1,14 +1,9 @@
 // A platform's edge in front of a service: one stable address on 127.0.0.1
 // that forwards each request to the replicas of the deployment live now,
 // switched only when a new one is healthy.
-import {
-  createServer,
-  request as forward,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from '../forward/index.ts';
 
 export interface Edge extends AsyncDisposable {
   url: string;
@@ -27,36 +22,17 @@ export async function startEdge(options: { port?: number; name: string }): Promi
       outgoing.end(JSON.stringify({ status: 'error', message: `${options.name}: no deployment is live` }));
       return;
     }
-    const proxied = forward(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: incoming.method,
-        path: incoming.url,
-        headers: {
-          ...incoming.headers,
-          'x-forwarded-for': incoming.socket.remoteAddress ?? '',
-          'x-forwarded-proto': 'http',
-          'x-forwarded-host': incoming.headers.host ?? '',
-        },
+    forward(incoming, outgoing, {
+      target: upstream,
+      proto: 'http',
+      unreachable: {
+        contentType: 'application/json',
+        body: JSON.stringify({
+          status: 'error',
+          message: `${options.name}: the application failed to respond`,
+        }),
       },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    proxied.on('error', () => {
-      if (!outgoing.headersSent) {
-        outgoing.writeHead(502, { 'content-type': 'application/json' });
-        outgoing.end(
-          JSON.stringify({ status: 'error', message: `${options.name}: the application failed to respond` }),
-        );
-      } else outgoing.destroy();
     });
-    outgoing.on('close', () => {
-      if (!outgoing.writableFinished) proxied.destroy();
-    });
-    incoming.pipe(proxied);
   };
   const server: Server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
