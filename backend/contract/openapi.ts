@@ -817,23 +817,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    ConversationInput: {
-      id: string;
-      title: string;
-      createdAt: string;
-      updatedAt: string;
-    };
-    ChatMessageInput: {
-      id: string;
-      /** @enum {string} */
-      role: 'user' | 'assistant';
-      parts: ({
-        type: string;
-      } & {
-        [key: string]: unknown;
-      })[];
-      createdAt: string;
-    };
     TaskInput: {
       /** Format: uuid */
       id: string;
@@ -887,6 +870,23 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ConversationInput: {
+      id: string;
+      title: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    ChatMessageInput: {
+      id: string;
+      /** @enum {string} */
+      role: 'user' | 'assistant';
+      parts: ({
+        type: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      createdAt: string;
+    };
     ChatRequestInput: {
       /** @description The conversation; a new one when absent or not yet known */
       id?: string;
@@ -903,23 +903,6 @@ export interface components {
       };
       /** @description The user's time zone, for words such as “tomorrow” */
       timeZone?: string;
-    };
-    Conversation: {
-      id: string;
-      title: string;
-      createdAt: string;
-      updatedAt: string;
-    };
-    ChatMessage: {
-      id: string;
-      /** @enum {string} */
-      role: 'user' | 'assistant';
-      parts: ({
-        type: string;
-      } & {
-        [key: string]: unknown;
-      })[];
-      createdAt: string;
     };
     Task: {
       /** Format: uuid */
@@ -973,6 +956,23 @@ export interface components {
       requestId: string;
     } & {
       [key: string]: unknown;
+    };
+    Conversation: {
+      id: string;
+      title: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    ChatMessage: {
+      id: string;
+      /** @enum {string} */
+      role: 'user' | 'assistant';
+      parts: ({
+        type: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      createdAt: string;
     };
     ChatRequest: {
       /** @description The conversation; a new one when absent or not yet known */

@@ -573,6 +573,11 @@ describe('POST /api/chat', () => {
     expect(long.body).toMatchObject({
       fields: { 'message.parts.0.text': 'must be at most 2000 characters' },
     });
+    const nul = await chat(client, 'add \u0000 milk');
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({
+      fields: { 'message.parts.0.text': 'must not contain NUL characters (U+0000)' },
+    });
     const wrong = await client.request('POST', '/api/chat', {
       body: { message: { role: 'assistant', parts: [{ type: 'text', text: 'hi' }] }, extra: 1 },
     });

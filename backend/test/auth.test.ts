@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicUrl, startApi, type RunningApi } from './support/api.ts';
@@ -77,6 +78,28 @@ describe('accounts', () => {
     const shortPassword = await new Client(api.url).signUp('short@example.com', 'short');
     expect(shortPassword.status).toBe(400);
     expect(shortPassword.body.code).toBe('PASSWORD_TOO_SHORT');
+  });
+
+  it('refuses a NUL character in the name or email as 400 naming the field, and creates no account', async () => {
+    const email = `nul-${randomUUID()}@example.com`;
+    const client = new Client(api.url);
+    const reply = await client.request('POST', '/api/auth/sign-up/email', {
+      body: { email, password, name: 'Ann\u0000' },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: { name: 'must not contain NUL characters (U+0000)' },
+    });
+    expect((await new Client(api.url).signIn(email)).status).toBe(401);
+    const badEmail = await new Client(api.url).signIn(`a\u0000${email}`);
+    expect(badEmail.status).toBe(400);
+    expect(Object.keys(badEmail.body.fields as object)).toEqual(['email']);
+
+    const user = await signedUpClient(api.url);
+    const rename = await user.request('POST', '/api/auth/update-user', { body: { name: 'B\u0000' } });
+    expect(rename.status).toBe(400);
+    expect((await user.session()).body.user.name).toBe('Test User');
   });
 
   it('needs a trusted Origin on cookie-authenticated writes', async () => {

@@ -61,6 +61,9 @@ describe('POST /api/mcp', () => {
     const invalid = await mcp.callTool({ name: 'create_task', arguments: { title: '' } });
     expect(invalid.isError).toBe(true);
     expect(JSON.stringify(invalid.content)).toMatch(/title/);
+    const nul = await mcp.callTool({ name: 'create_task', arguments: { title: 'a\u0000b' } });
+    expect(nul.isError).toBe(true);
+    expect(JSON.stringify(nul.content)).toMatch(/NUL/);
     expect(json(await mcp.callTool({ name: 'delete_task', arguments: { id } })).deleted.id).toBe(id);
     await mcp.close();
   });

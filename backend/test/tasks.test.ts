@@ -94,6 +94,27 @@ describe('validation', () => {
     expect(malformed.body.code).toBe('MALFORMED_JSON');
   });
 
+  it('refuses a NUL character (which Postgres cannot store) in title, notes and search as 400 naming the field', async () => {
+    const before = (await alice.listTasks({ limit: 100 })).body.items.length;
+    const created = await alice.createTask({ title: 'a\u0000b', notes: 'c\u0000' });
+    expect(created.status).toBe(400);
+    expect(created.body.fields).toEqual({
+      title: 'must not contain NUL characters (U+0000)',
+      notes: 'must not contain NUL characters (U+0000)',
+    });
+    expect((await alice.listTasks({ limit: 100 })).body.items.length).toBe(before);
+
+    const { body: task } = await alice.createTask({ title: 'clean' });
+    const edited = await alice.updateTask(task.id, { notes: '\u0000', version: 1 });
+    expect(edited.status).toBe(400);
+    expect(Object.keys(edited.body.fields)).toEqual(['notes']);
+    expect((await alice.getTask(task.id)).body).toMatchObject({ notes: '', version: 1 });
+
+    const search = await alice.listTasks({ q: 'mi\u0000lk' });
+    expect(search.status).toBe(400);
+    expect(Object.keys(search.body.fields)).toEqual(['q']);
+  });
+
   it('rejects a body over the size limit with 413', async () => {
     const reply = await alice.createTask({ title: 'big', notes: 'x'.repeat(200_000) });
     expect(reply.status).toBe(413);

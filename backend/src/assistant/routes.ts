@@ -7,6 +7,7 @@ import { userOf } from '../auth/index.ts';
 import { isTimeZone, type Config } from '../config/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
+import { noNul } from '../tasks/index.ts';
 import type { Assistant } from './chat.ts';
 import { beginTurn, findConversation, listConversations, loadMessages } from './conversations.ts';
 
@@ -46,7 +47,8 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
     .string({ error: 'must be a string' })
     .trim()
     .min(1, { error: 'must not be empty' })
-    .max(maxChars, { error: `must be at most ${maxChars} characters` });
+    .max(maxChars, { error: `must be at most ${maxChars} characters` })
+    .regex(noNul, { error: 'must not contain NUL characters (U+0000)' });
   // The AI SDK's UI message, as its chat hooks send it; only text from the user.
   const chatBody = z
     .strictObject({

@@ -63,6 +63,16 @@ const requestScope = new AsyncLocalStorage<{ prehashed?: { password: string; has
 export const clientIpHeader = 'x-client-ip';
 const timestamps = { createdAt: 'created_at', updatedAt: 'updated_at' };
 
+/** Fields that are stored as text (so not passwords, which are only hashed), holding U+0000. */
+function fieldsWithNul(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body)
+    .filter(
+      ([field, value]) => !/password/i.test(field) && typeof value === 'string' && value.includes('\u0000'),
+    )
+    .map(([field]) => field);
+}
+
 export function createAuth({ config, pool, passwords, limiter, sessionCache, logger }: AuthDeps): Auth {
   // Secure cookies exactly when users reach us over https; then better-auth reads
   // only the __Secure- cookie, and so must we.
@@ -165,6 +175,16 @@ export function createAuth({ config, pool, passwords, limiter, sessionCache, log
     // successful sign-in clears the count.
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        const nul = fieldsWithNul(ctx.body);
+        if (nul.length > 0) {
+          throw new APIError('BAD_REQUEST', {
+            code: 'VALIDATION_FAILED',
+            message: 'The request is invalid; see fields.',
+            fields: Object.fromEntries(
+              nul.map((field) => [field, 'must not contain NUL characters (U+0000)']),
+            ),
+          });
+        }
         if (ctx.path === '/sign-up/email') {
           const password = (ctx.body as { password?: unknown } | undefined)?.password;
           const scope = requestScope.getStore();

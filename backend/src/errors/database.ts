@@ -32,3 +32,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+// Text Postgres refuses to store: U+0000 (22021) or a character the database's
+// encoding lacks (22P05). Validation refuses these per field first; this is the
+// backstop, so a field it missed still answers 400, not 500.
+const unstorableTextCodes = new Set(['22021', '22P05']);
+
+/** True when Postgres refused a value because of the characters in it. */
+export function isUnstorableText(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && unstorableTextCodes.has(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from './catalogue.ts';
-import { isDatabaseUnavailable } from './database.ts';
+import { isDatabaseUnavailable, isUnstorableText } from './database.ts';
 import { fieldErrorsFromIssues } from './fields.ts';
 
 const fastifyCodes: Partial<Record<string, ErrorCode>> = {
@@ -29,6 +29,12 @@ export function toAppError(error: unknown): AppError {
   if (mapped) return new AppError(mapped, { cause: error });
   if (fastifyError.statusCode === 429) return new AppError('RATE_LIMITED', { cause: error });
   if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', { cause: error });
+  if (isUnstorableText(error)) {
+    return new AppError('BAD_REQUEST', {
+      message: 'The request holds text that cannot be stored (a NUL character, U+0000?).',
+      cause: error,
+    });
+  }
   // Any other client error the framework raised keeps its status and says what it is.
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500 && fastifyError.message) {

@@ -19,14 +19,23 @@ export const taskSort = z.enum([
 ]);
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+/**
+ * Postgres text cannot hold U+0000: such input is the caller's mistake (400), not
+ * a 500. A pattern rather than a refinement, so the OpenAPI document says it too.
+ */
+// eslint-disable-next-line no-control-regex -- matching the control character is the point
+export const noNul = /^[^\u0000]*$/;
+const noNulError = { error: 'must not contain NUL characters (U+0000)' };
 const title = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'must be at most 200 characters' });
+  .max(200, { error: 'must be at most 200 characters' })
+  .regex(noNul, noNulError);
 const notes = z
   .string({ error: 'must be a string' })
-  .max(10_000, { error: 'must be at most 10000 characters' });
+  .max(10_000, { error: 'must be at most 10000 characters' })
+  .regex(noNul, noNulError);
 const version = z.int({ error: 'must be an integer' }).positive({ error: 'must be positive' });
 
 export const taskId = z.uuid({ error: 'must be a task id (UUID)' });
@@ -84,7 +93,14 @@ export const listTasksQuery = z.strictObject({
   priority: taskPriority.optional(),
   dueBefore: isoDate.optional().describe('Only tasks due strictly before this date'),
   dueAfter: isoDate.optional().describe('Only tasks due strictly after this date'),
-  q: z.string().trim().min(1).max(200).optional().describe('Words to find in the title or notes'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(noNul, noNulError)
+    .optional()
+    .describe('Words to find in the title or notes'),
   sort: taskSort.default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional(),
