@@ -1,10 +1,22 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { assistantRoutes, lazyAssistant } from './assistant/index.ts';
-import { authRoutes, betterAuthScrypt, createAuth, redisSessionCache, requireUser } from './auth/index.ts';
+import {
+  authRoutes,
+  betterAuthScrypt,
+  createAuth,
+  redisSessionCache,
+  requireUser,
+  SignInGuard,
+} from './auth/index.ts';
 import type { Config } from './config/index.ts';
 import { createPool } from './db/index.ts';
 import { AppError, installErrorHandlers, sendError, toAppError } from './errors/index.ts';
@@ -37,12 +49,13 @@ export interface BuildOptions {
 /** The API with its connections. Nothing is listening yet; close() releases everything. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const trustProxy = trustProxyOption(config.TRUST_PROXY);
   const fastifyLogger: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy,
     bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
@@ -91,11 +104,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pool: authPool,
     logger: logger.child({ component: 'passwords' }),
   });
+  const signInGuard = new SignInGuard(redis, `${config.REDIS_KEY_PREFIX}signin:`, {
+    max: config.RATE_LIMIT_SIGNIN_FAILURES_MAX,
+    windowMs: config.RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS * 1000,
+    addressMax: config.RATE_LIMIT_SIGNIN_ADDRESS_FAILURES_MAX,
+    accountMax: config.RATE_LIMIT_SIGNIN_ACCOUNT_FAILURES_MAX,
+  });
   const auth = createAuth({
     config,
     pool: authPool,
     passwords,
     limiter,
+    signInGuard,
     sessionCache: redis ? redisSessionCache(redis, `${config.REDIS_KEY_PREFIX}auth:`) : undefined,
     logger: logger.child({ component: 'auth' }),
   });
@@ -115,7 +135,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   metrics(app, {
     pools: { api: pool, auth: authPool },
     token: config.METRICS_TOKEN,
-    more: passwords.metrics,
+    more: [...passwords.metrics, ...signInGuard.metrics],
   });
   requestLog(app);
 
@@ -150,3 +170,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 }
 
 export { version };
+
+/**
+ * Fastify's trustProxy for TRUST_PROXY. A hop count trusts the n addresses
+ * nearest this server (the socket, then X-Forwarded-For from the right), as
+ * proxy-addr counts them; Fastify alone would trust nothing for a number.
+ */
+export function trustProxyOption(value: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  if (typeof value !== 'number') return value;
+  const hops = value;
+  return (_address, hop) => hop < hops;
+}

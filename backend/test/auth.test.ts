@@ -191,6 +191,131 @@ describe('rate limits', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('locks the guessing address out of the account, not the owner signing in from elsewhere', async () => {
+    await using limited = await startApi({
+      env: {
+        TRUST_PROXY: 'loopback',
+        RATE_LIMIT_SIGNIN_FAILURES_MAX: '3',
+        RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: '60',
+      },
+    });
+    const victim = await signedUpClient(limited.url);
+    const signInFrom = (address: string, pass: string) =>
+      new Client(limited.url).request('POST', '/api/auth/sign-in/email', {
+        body: { email: victim.email, password: pass },
+        headers: { 'x-forwarded-for': address },
+      });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signInFrom('203.0.113.7', `guess-${i}-xxxx`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const locked = await signInFrom('203.0.113.7', password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.message).toMatch(/from this address/);
+    expect(Number(locked.headers.get('retry-after'))).toBe(60);
+
+    expect((await signInFrom('198.51.100.20', password)).status).toBe(200);
+    // One IPv6 host has a /64 to choose from: all of it counts as one address.
+    for (let i = 0; i < 3; i++) await signInFrom(`2001:db8:1:2::${i + 1}`, `guess-v6-${i}`);
+    expect((await signInFrom('2001:db8:1:2:ffff::9', password)).status).toBe(429);
+    expect((await signInFrom('2001:db8:1:3::1', password)).status).toBe(200);
+  });
+
+  it('locks a pair again for twice as long each time its lock runs out and the guessing goes on', async () => {
+    await using limited = await startApi({
+      env: {
+        TRUST_PROXY: 'loopback',
+        RATE_LIMIT_SIGNIN_FAILURES_MAX: '2',
+        RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: '1',
+      },
+    });
+    const victim = await signedUpClient(limited.url);
+    const guess = (i: number) =>
+      new Client(limited.url).request('POST', '/api/auth/sign-in/email', {
+        body: { email: victim.email, password: `guess-${i}-xxxx` },
+        headers: { 'x-forwarded-for': '203.0.113.8' },
+      });
+    const retryAfters = [];
+    for (let round = 0; round < 2; round++) {
+      expect([(await guess(1)).status, (await guess(2)).status]).toEqual([401, 401]);
+      const refused = await guess(3);
+      expect(refused.status).toBe(429);
+      const seconds = Number(refused.headers.get('retry-after'));
+      retryAfters.push(seconds);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 100));
+    }
+    expect(retryAfters).toEqual([1, 2]);
+    // The right password from that address, once the lock is over, starts the pair afresh.
+    expect((await victim.signIn()).status).toBe(200);
+  });
+
+  it('refuses sign-ins from an address that failed too often across accounts, and only from there', async () => {
+    await using limited = await startApi({
+      env: { TRUST_PROXY: 'loopback', RATE_LIMIT_SIGNIN_ADDRESS_FAILURES_MAX: '4' },
+    });
+    const accounts = await Promise.all(Array.from({ length: 5 }, () => signedUpClient(limited.url)));
+    const signInFrom = (address: string, email: string, pass: string) =>
+      new Client(limited.url).request('POST', '/api/auth/sign-in/email', {
+        body: { email, password: pass },
+        headers: { 'x-forwarded-for': address },
+      });
+    const statuses = [];
+    for (const account of accounts)
+      statuses.push((await signInFrom('192.0.2.50', account.email, 'stuffed-xxxx')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const refused = await signInFrom('192.0.2.50', accounts[4]!.email, password);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/from this address/);
+    expect((await signInFrom('192.0.2.51', accounts[4]!.email, password)).status).toBe(200);
+  });
+
+  it('past the account-wide backstop, lets only devices that signed in before try, so the owner still gets in', async () => {
+    await using limited = await startApi({
+      env: { TRUST_PROXY: 'loopback', RATE_LIMIT_SIGNIN_ACCOUNT_FAILURES_MAX: '4' },
+    });
+    const owner = await signedUpClient(limited.url);
+    const signInFrom = (client: Client, address: string, pass: string) =>
+      client.request('POST', '/api/auth/sign-in/email', {
+        body: { email: owner.email, password: pass },
+        headers: { 'x-forwarded-for': address },
+      });
+    expect((await signInFrom(owner, '198.51.100.5', password)).status).toBe(200);
+    expect([...owner.cookies.keys()]).toContain('todo.device');
+
+    // Guessing spread over many addresses (or made-up ones): each stays under its own limits.
+    const statuses = [];
+    for (let i = 1; i <= 4; i++)
+      statuses.push((await signInFrom(new Client(limited.url), `203.0.113.${i}`, `spread-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    const newDevice = await signInFrom(new Client(limited.url), '203.0.113.5', password);
+    expect(newDevice.status).toBe(429);
+    expect(newDevice.body.message).toMatch(/device you used before/);
+    const forged = new Client(limited.url);
+    forged.cookies.set('todo.device', 'made-up.value');
+    expect((await signInFrom(forged, '203.0.113.6', password)).status).toBe(429);
+
+    expect((await signInFrom(owner, '192.0.2.77', password)).status).toBe(200);
+  });
+
+  it('takes the client address TRUST_PROXY hops back, so a client cannot claim another by adding entries', async () => {
+    await using behindTwo = await startApi({ env: { TRUST_PROXY: '2' } });
+    const addressSeen = async (forwardedFor?: string) => {
+      const client = new Client(behindTwo.url);
+      const headers: Record<string, string> = forwardedFor ? { 'x-forwarded-for': forwardedFor } : {};
+      const email = `hops-${randomUUID()}@example.com`;
+      await client.request('POST', '/api/auth/sign-up/email', {
+        body: { email, password, name: 'Hops' },
+        headers,
+      });
+      const session = await client.request('GET', '/api/auth/get-session', { headers });
+      return (session.body as { session: { ipAddress: string } }).session.ipAddress;
+    };
+    // A CDN, then the platform's router: "client, cdn" arrives from the router.
+    expect(await addressSeen('198.51.100.1, 203.0.113.9')).toBe('198.51.100.1');
+    expect(await addressSeen('6.6.6.6, 198.51.100.1, 203.0.113.9')).toBe('198.51.100.1');
+    // Fewer hops than configured: the farthest one there is.
+    expect(await addressSeen()).toBe('127.0.0.1');
+  });
+
   it('refuses a burst of concurrent guesses beyond the limit, not only sequential ones', async () => {
     await using limited = await startApi({
       env: { RATE_LIMIT_SIGNIN_FAILURES_MAX: '3', RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: '60' },
@@ -228,6 +353,25 @@ describe('rate limits', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await new Client(limited.url).signUp()).status);
     expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('counts sign-in failures in Redis, shared by the replicas: guesses spread over two are still limited', async () => {
+    const shared = {
+      RATE_LIMIT_SIGNIN_FAILURES_MAX: '3',
+      REDIS_KEY_PREFIX: `signin-${randomUUID()}:`,
+    };
+    await using replicaA = await startApi({ env: shared });
+    await using replicaB = await startApi({ env: shared, databaseUrl: replicaA.databaseUrl });
+    const victim = await signedUpClient(replicaA.url);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const replica = i % 2 === 0 ? replicaA : replicaB;
+      statuses.push((await new Client(replica.url).signIn(victim.email, `guess-${i}-xxxx`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+    // Counted where every replica sees it, not in a replica's memory (its fallback while Redis is down).
+    for (const replica of [replicaA, replicaB])
+      expect(replica.logs.text()).not.toMatch(/falling back to memory/);
   });
 
   it('shares the per-user API limit across replicas, each learning the others’ hits within a flush (100 ms)', async () => {

@@ -2,7 +2,7 @@ import { hashPassword as betterAuthDefaultHash } from 'better-auth/crypto';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAuth } from '../src/auth/index.ts';
+import { createAuth, SignInGuard } from '../src/auth/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import type { Passwords } from '../src/passwords/index.ts';
 import { RateLimiter } from '../src/ratelimit/index.ts';
@@ -90,6 +90,12 @@ describe('a sign-up', () => {
       pool,
       passwords: gated,
       limiter: new RateLimiter(undefined, 'test:'),
+      signInGuard: new SignInGuard(undefined, 'test:', {
+        max: 5,
+        windowMs: 60_000,
+        addressMax: 30,
+        accountMax: 100,
+      }),
       sessionCache: undefined,
       logger: pino({ level: 'silent' }),
     });

@@ -24,6 +24,7 @@ describe('the API scenarios', () => {
     const max = given ? process.env.RATE_LIMIT_SIGNIN_FAILURES_MAX : undefined;
     run = await runApiScenarios({
       baseUrl: given ?? (stack as StartedLocalStack).baseUrl,
+      ...(stack ? { fetchFromAnotherAddress: stack.fetchFromAnotherAddress } : {}),
       onStep: (scenario, step) => started.push(`${scenario} / ${step}`),
       ...(max ? { signInFailuresMax: Number(max) } : {}),
     });
@@ -84,7 +85,10 @@ describe.skipIf(given)('the API scenarios as a gate', () => {
       frontend: false,
       backendEnv: { ...generousAuthLimit, RATE_LIMIT_SIGNIN_FAILURES_MAX: '1000' },
     });
-    const run = await runApiScenarios({ baseUrl: stack.baseUrl });
+    const run = await runApiScenarios({
+      baseUrl: stack.baseUrl,
+      fetchFromAnotherAddress: stack.fetchFromAnotherAddress,
+    });
     expect(failures(run).map((scenario) => scenario.name)).toEqual([lockoutScenario]);
     const lockout = run.scenarios.at(-1);
     expect(lockout?.error).toMatch(

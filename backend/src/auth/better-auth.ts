@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { kyselyAdapter } from '@better-auth/kysely-adapter';
 import type { BetterAuthOptions } from 'better-auth';
-import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 // The minimal entry leaves out better-auth's schema generator (our migrations
 // own the schema) and starts faster; the adapter is given explicitly instead.
 import { betterAuth } from 'better-auth/minimal';
@@ -16,6 +16,7 @@ import type { Config } from '../config/index.ts';
 import type { LegacyFormat, Passwords } from '../passwords/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
 import { SessionMemo } from './session-memo.ts';
+import { accountKey, type SignInGuard } from './sign-in-guard.ts';
 import { toWebHeaders } from './web.ts';
 
 type SecondaryStorage = NonNullable<BetterAuthOptions['secondaryStorage']>;
@@ -42,6 +43,7 @@ export interface AuthDeps {
   pool: pg.Pool;
   passwords: Passwords;
   limiter: RateLimiter;
+  signInGuard: SignInGuard;
   /** Session cache in front of Postgres; must never throw (see session-cache.ts). */
   sessionCache: SecondaryStorage | undefined;
   logger: Logger;
@@ -59,6 +61,16 @@ export const betterAuthScrypt: LegacyFormat = {
  */
 const requestScope = new AsyncLocalStorage<{ prehashed?: { password: string; hash: string } }>();
 
+const refusalMessages = {
+  'account-address':
+    'Too many failed sign-ins to this account from this address; wait and try again, or sign in from another network.',
+  address: 'Too many failed sign-ins from this address; wait and try again.',
+  account:
+    'This account is seeing many failed sign-ins; sign in from a device you used before, or wait and try again.',
+} as const;
+/** How long a device that signed in stays known to the account (the sign-in guard's backstop). */
+const deviceCookieSeconds = 90 * 24 * 60 * 60;
+
 /** Header carrying the client address that Fastify resolved (trust-proxy aware). */
 export const clientIpHeader = 'x-client-ip';
 const timestamps = { createdAt: 'created_at', updatedAt: 'updated_at' };
@@ -73,7 +85,15 @@ function fieldsWithNul(body: unknown): string[] {
     .map(([field]) => field);
 }
 
-export function createAuth({ config, pool, passwords, limiter, sessionCache, logger }: AuthDeps): Auth {
+export function createAuth({
+  config,
+  pool,
+  passwords,
+  limiter,
+  signInGuard,
+  sessionCache,
+  logger,
+}: AuthDeps): Auth {
   // Secure cookies exactly when users reach us over https; then better-auth reads
   // only the __Secure- cookie, and so must we.
   const secure = config.PUBLIC_URL.startsWith('https://');
@@ -82,14 +102,11 @@ export function createAuth({ config, pool, passwords, limiter, sessionCache, log
     config.SESSION_CACHE_SECONDS * 1000,
   );
   const authRule = { window: config.RATE_LIMIT_AUTH_WINDOW_SECONDS, max: config.RATE_LIMIT_AUTH_MAX };
-  const failures = {
-    max: config.RATE_LIMIT_SIGNIN_FAILURES_MAX,
-    windowMs: config.RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS * 1000,
-  };
-  /** The account a sign-in names, as better-auth itself parsed and will look it up. */
-  const signInKey = (body: unknown): string | undefined => {
+  /** The account a sign-in names, as better-auth itself parsed it, and the address it came from. */
+  const signInAttempt = (body: unknown, headers: Headers | undefined) => {
     const email = (body as { email?: unknown } | undefined)?.email;
-    return typeof email === 'string' ? `signin-failures:${email.toLowerCase()}` : undefined;
+    const address = headers?.get(clientIpHeader);
+    return typeof email === 'string' && address ? { email, address } : undefined;
   };
 
   const auth = betterAuth({
@@ -169,10 +186,9 @@ export function createAuth({ config, pool, passwords, limiter, sessionCache, log
         },
       },
     },
-    // Per-account lockout after repeated failed sign-ins, on the email as
-    // better-auth parsed it. The attempt counts before it is made (one atomic
-    // increment), so concurrent guesses cannot all slip under the limit; a
-    // successful sign-in clears the count.
+    // Password guessing is refused per (account, address) and per address
+    // (sign-in-guard.ts), on the email as better-auth parsed it: a stranger
+    // cannot lock the owner out. Refusals answer 429 with Retry-After.
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         const nul = fieldsWithNul(ctx.body);
@@ -194,23 +210,38 @@ export function createAuth({ config, pool, passwords, limiter, sessionCache, log
           }
           return;
         }
-        const key = ctx.path === '/sign-in/email' ? signInKey(ctx.body) : undefined;
-        if (!key) return;
-        const { count, ttlMs } = await limiter.hit(key, failures.windowMs);
-        if (count > failures.max) {
+        const attempt = ctx.path === '/sign-in/email' ? signInAttempt(ctx.body, ctx.headers) : undefined;
+        if (!attempt) return;
+        const device = ctx.context.createAuthCookie('device');
+        const knownDevice =
+          (await ctx.getSignedCookie(device.name, ctx.context.secret)) === accountKey(attempt.email);
+        const admission = await signInGuard.admit(attempt.email, attempt.address, knownDevice);
+        if (!admission.admitted) {
           throw new APIError(
             'TOO_MANY_REQUESTS',
             {
               code: 'RATE_LIMITED',
-              message: 'Too many failed sign-ins for this account; wait and try again.',
+              message: refusalMessages[admission.scope],
             },
-            { 'retry-after': String(Math.max(1, Math.ceil(ttlMs / 1000))) },
+            { 'retry-after': String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))) },
           );
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
-        const key = ctx.path === '/sign-in/email' ? signInKey(ctx.body) : undefined;
-        if (key && ctx.context.newSession) await limiter.reset(key);
+        const attempt = ctx.path === '/sign-in/email' ? signInAttempt(ctx.body, ctx.headers) : undefined;
+        if (!attempt) return;
+        if (ctx.context.newSession) {
+          await signInGuard.succeeded(attempt.email, attempt.address);
+          // This device may try even while the account as a whole is being guessed at.
+          const device = ctx.context.createAuthCookie('device', { maxAge: deviceCookieSeconds });
+          await ctx.setSignedCookie(
+            device.name,
+            accountKey(attempt.email),
+            ctx.context.secret,
+            device.attributes,
+          );
+        } else if (isAPIError(ctx.context.returned) && ctx.context.returned.statusCode === 401)
+          await signInGuard.failed(attempt.email, attempt.address);
       }),
     },
     rateLimit: {

@@ -63,4 +63,14 @@ describe('loadConfig', () => {
     expect(config.TRUST_PROXY).toBe('10.0.0.0/8,172.16.0.0/12');
     expect(config.RATE_LIMIT_AUTH_MAX).toBe(1000);
   });
+
+  it('takes a hop count for TRUST_PROXY, and refuses `true` (any client could claim any address) in production', () => {
+    expect(loadConfig({ ...valid, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(problemsOf({ ...valid, TRUST_PROXY: 'true' })).toEqual([
+      expect.stringMatching(
+        /^TRUST_PROXY: true trusts every hop, .* \(Railway: 1, Railway behind Vercel: 2\)$/,
+      ),
+    ]);
+    expect(loadConfig({ ...valid, NODE_ENV: 'development', TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+  });
 });

@@ -42,10 +42,16 @@ export const envSchema = z.object({
   PUBLIC_URL: origin,
   TRUSTED_ORIGINS: csv.pipe(z.array(origin)).default([]),
   AUTH_SECRET: z.string().min(32, { error: 'must be at least 32 characters (try: openssl rand -base64 48)' }),
+  // Who may say where a request came from (X-Forwarded-For): false (no one, the
+  // default), a hop count (1: the one proxy in front; 2: an edge, then a proxy),
+  // or the proxies' addresses/subnets (loopback, uniquelocal, 10.0.0.0/8, ...).
+  // `true` trusts every hop, so clients could claim any address: refused in production.
   TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    ),
 
   SESSION_CACHE_SECONDS: number().min(0, { error: 'must be 0 or more' }).default(5),
   BODY_LIMIT_BYTES: positiveInt(100_000),
@@ -59,8 +65,14 @@ export const envSchema = z.object({
   RATE_LIMIT_API_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_AUTH_MAX: positiveInt(10),
   RATE_LIMIT_AUTH_WINDOW_SECONDS: positiveInt(60),
+  // Failed sign-ins per (account, address), then a lock that doubles each time (up to a day).
   RATE_LIMIT_SIGNIN_FAILURES_MAX: positiveInt(5),
   RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS: positiveInt(900),
+  // Failed sign-ins per address over all accounts, in the same window.
+  RATE_LIMIT_SIGNIN_ADDRESS_FAILURES_MAX: positiveInt(30),
+  // Failed sign-ins per account over all addresses, past which only devices
+  // that signed in to it before may try (until the window ends).
+  RATE_LIMIT_SIGNIN_ACCOUNT_FAILURES_MAX: positiveInt(100),
   RATE_LIMIT_CHAT_MAX: positiveInt(20),
   RATE_LIMIT_CHAT_WINDOW_SECONDS: positiveInt(60),
 
@@ -88,10 +100,17 @@ export const envSchema = z.object({
 
 /** Settings that only make sense together, checked after each variable on its own. */
 export const configSchema = envSchema.superRefine((config, ctx) => {
-  if (config.ASSISTANT_MODE !== 'openai-compatible') return;
   const issue = (path: string, message: string) => {
     ctx.addIssue({ code: 'custom', path: [path], message });
   };
+  if (config.TRUST_PROXY === true && config.NODE_ENV === 'production') {
+    issue(
+      'TRUST_PROXY',
+      'true trusts every hop, so any client could claim any address (and so dodge per-address limits); ' +
+        'give the number of proxies in front instead (Railway: 1, Railway behind Vercel: 2)',
+    );
+  }
+  if (config.ASSISTANT_MODE !== 'openai-compatible') return;
   if (!config.ASSISTANT_MODEL) issue('ASSISTANT_MODEL', 'is required when ASSISTANT_MODE=openai-compatible');
   if (config.ASSISTANT_PROVIDER === 'custom' && !config.ASSISTANT_BASE_URL) {
     issue('ASSISTANT_BASE_URL', 'is required when ASSISTANT_PROVIDER=custom (or pick a preset provider)');

@@ -4,6 +4,8 @@ import { engine } from './engine.ts';
 
 export const projectLabel = 'com.docker.compose.project';
 export const serviceLabel = 'com.docker.compose.service';
+/** On a container the harness adds to a project for its own use (not one of the app's services). */
+export const auxiliaryLabel = 'todo-rehearsal.auxiliary';
 
 export interface ServiceContainer {
   id: string;
@@ -85,7 +87,12 @@ export async function labelledContainers(label: string): Promise<{ id: string; v
 
 /** Every container of a compose project (stopped ones too), sorted by service. */
 export async function projectContainers(projectName: string): Promise<ServiceContainer[]> {
-  const ids = await containerIds([`${projectLabel}=${projectName}`]);
+  const listed = await engine().listContainers({
+    all: true,
+    filters: { label: [`${projectLabel}=${projectName}`] },
+  });
+  // The app's services only: the harness's own helpers (auxiliaryLabel) are not part of what is measured.
+  const ids = listed.filter((c) => c.Labels[auxiliaryLabel] !== 'true').map((c) => c.Id);
   // A container removed between the listing and the inspection is not there any more.
   const found = await Promise.all(ids.map((id) => inspectContainer(id).catch(() => undefined)));
   return found

@@ -3,6 +3,7 @@
 export { DockerCommandError } from './cli.ts';
 export { composeCommand, composeConfig, composeVersion, type ComposeFile } from './compose.ts';
 export {
+  auxiliaryLabel,
   cloneWithPublishedPort,
   containerIds,
   containerLogs,

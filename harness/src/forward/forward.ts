@@ -11,6 +11,12 @@ export interface ForwardOptions {
   proto: 'http' | 'https';
   /** Send the target's own host instead of the client's (an external rewrite). */
   targetHost?: boolean;
+  /**
+   * X-Forwarded-For: `replace` with the client's address (an edge that trusts
+   * no one before it, as Caddy and Vercel do), or `append` it to what came
+   * (a proxy behind another, as a platform's router behind a CDN).
+   */
+  forwardedFor?: 'replace' | 'append';
   /** Added to the answer's headers. */
   answerHeaders?: Record<string, string>;
   /** What a 502 says. */
@@ -22,6 +28,10 @@ export function forward(incoming: IncomingMessage, outgoing: ServerResponse, opt
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const path =
     target.pathname === '/' && !target.search ? incoming.url : `${target.pathname}${target.search}`;
+  const client = incoming.socket.remoteAddress ?? '';
+  const before = incoming.headers['x-forwarded-for'];
+  const forwardedFor =
+    options.forwardedFor === 'append' && before ? `${[before].flat().join(', ')}, ${client}` : client;
   const upstream = send(
     {
       protocol: target.protocol,
@@ -32,7 +42,7 @@ export function forward(incoming: IncomingMessage, outgoing: ServerResponse, opt
       headers: {
         ...incoming.headers,
         ...(options.targetHost ? { host: target.host } : {}),
-        'x-forwarded-for': incoming.socket.remoteAddress ?? '',
+        'x-forwarded-for': forwardedFor,
         'x-forwarded-proto': options.proto,
         'x-forwarded-host': incoming.headers.host ?? '',
       },

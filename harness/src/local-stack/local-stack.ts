@@ -6,6 +6,7 @@ import { baseImages, usingOfflineImages } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 import { freePort } from '../ports.ts';
 import { ownerLabels, reapOrphans } from '../projects/index.ts';
+import { routedFetch, type TrustedFetch } from '../rehearsal/trusted-fetch.ts';
 import { runToEnd, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
 import { startWebServer } from './web-server.ts';
 
@@ -23,6 +24,8 @@ export interface LocalStackOptions {
 export interface StartedLocalStack extends AsyncDisposable {
   /** Where a browser reaches the app: the SPA, with /api forwarded to the backend. */
   baseUrl: string;
+  /** fetch from another client address (127.0.0.2) through the same forwarder. */
+  fetchFromAnotherAddress: TrustedFetch;
   /** The backend itself, for health checks and metrics. */
   backendUrl: string;
   databaseUrl: string;
@@ -100,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         PUBLIC_URL: baseUrl,
         AUTH_SECRET: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'info',
+        // The forwarder below, on loopback, says who the client is (as the proxy does).
+        TRUST_PROXY: 'loopback',
         ...options.backendEnv,
       },
       backendDir,
@@ -118,6 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       baseUrl,
+      fetchFromAnotherAddress: routedFetch({ localAddress: '127.0.0.2' }),
       backendUrl,
       databaseUrl,
       backendLogs: () => backend.output(),

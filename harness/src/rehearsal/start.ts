@@ -3,6 +3,7 @@
 import { baseImages, usingOfflineImages } from '../images/index.ts';
 import {
   execIn,
+  inspectContainer,
   prepareTestcontainers,
   projectContainers,
   type ServiceContainer,
@@ -11,6 +12,7 @@ import {
 import { freePort } from '../ports.ts';
 import { releaseProject, startOwnedCompose } from '../projects/index.ts';
 import { readProjectLogs } from './logs.ts';
+import { startSecondAddress } from './second-address.ts';
 import { writeSecrets } from './secrets.ts';
 import { rehearsalFile } from './settings.ts';
 import { describeStartFailure } from './start-failure.ts';
@@ -44,6 +46,8 @@ export interface StartedRehearsal extends AsyncDisposable {
   caCertificate: string;
   /** fetch that trusts that CA. */
   fetch: TrustedFetch;
+  /** The same, reaching the proxy from another client address (see second-address.ts). */
+  fetchFromAnotherAddress: TrustedFetch;
   /** The container of a service (its first replica): backend-1, postgres, proxy, ... */
   containerId(service: string): string;
   /** Every container of the stack as Docker sees it now (stopped ones too). */
@@ -103,8 +107,10 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
     throw describeStartFailure(error);
   }
   const started = stack;
+  let stopRelay: () => Promise<void> = () => Promise.resolve();
   const down = async () => {
     try {
+      await stopRelay().catch(() => undefined);
       await started.down();
     } finally {
       await forget();
@@ -112,12 +118,25 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
   };
   try {
     const caCertificate = await readCaCertificate(started.containerId('proxy'));
+    const baseUrl = `https://localhost:${httpsPort}`;
+    const proxy = await inspectContainer(started.containerId('proxy'));
+    const edge = Object.keys(proxy.addresses).find((network) => network.endsWith('_edge'));
+    const relay = await startSecondAddress({
+      projectName: options.projectName,
+      network: edge ?? Object.keys(proxy.addresses)[0] ?? `${options.projectName}_default`,
+      image: options.images.backend,
+      to: { host: 'proxy', port: httpsPort },
+      caCertificate,
+      probeUrl: `${baseUrl}/`,
+    });
+    stopRelay = () => relay.stop();
     return {
       projectName: options.projectName,
-      baseUrl: `https://localhost:${httpsPort}`,
+      baseUrl,
       httpUrl: `http://localhost:${httpPort}`,
       caCertificate,
       fetch: fetchTrusting(caCertificate),
+      fetchFromAnotherAddress: relay.fetch,
       containerId: (service) => started.containerId(service),
       containers: () => projectContainers(options.projectName),
       timelines: () => watcher.timelines(),
@@ -128,6 +147,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
       logs: () => readProjectLogs(options.projectName),
       down,
       detach: async () => {
+        await stopRelay().catch(() => undefined);
         await releaseProject(options.projectName);
         await forget();
       },

@@ -1,7 +1,13 @@
 // Follows a compose project through Docker's event stream: when each service
 // started, became healthy or finished, and whether one is crash-looping, so a
 // broken start-up is named within seconds instead of after a time-out.
-import { followContainerEvents, inspectContainer, projectLabel, serviceLabel } from '../docker/index.ts';
+import {
+  auxiliaryLabel,
+  followContainerEvents,
+  inspectContainer,
+  projectLabel,
+  serviceLabel,
+} from '../docker/index.ts';
 
 export interface ServiceTimeline {
   service: string;
@@ -86,7 +92,7 @@ export async function watchStack(projectName: string): Promise<StackWatcher> {
 
   const feed = await followContainerEvents([`${projectLabel}=${projectName}`], (event) => {
     const service = event.attributes[serviceLabel];
-    if (!service) return;
+    if (!service || event.attributes[auxiliaryLabel] === 'true') return;
     const entry = timeline(service);
     if (event.action === 'start') {
       entry.starts += 1;

@@ -49,6 +49,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     produced.scenarios = await pipeline.run(scenariosPhase, {
       baseUrl: rehearsal.baseUrl,
       fetch: rehearsal.fetch,
+      fetchFromAnotherAddress: rehearsal.fetchFromAnotherAddress,
       artefactsDir: setup.dir,
       browser: options.browser,
       signInFailuresMax: Number(options.env.RATE_LIMIT_SIGNIN_FAILURES_MAX ?? 5),

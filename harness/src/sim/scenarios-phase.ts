@@ -15,6 +15,8 @@ import type { Phase } from '../pipeline/index.ts';
 export interface ScenarioRunOptions {
   baseUrl: string;
   fetch: ScenarioFetch;
+  /** The same stack from another client address (the lockout and security scenarios need one). */
+  fetchFromAnotherAddress?: ScenarioFetch;
   /** Where the browser flow's screenshots go. */
   artefactsDir: string;
   /** off: API scenarios only; auto: the browser flow too when Chromium is installed. */
@@ -107,6 +109,7 @@ export async function runScenarioRecords(
   const api = await runApiScenarios({
     baseUrl: options.baseUrl,
     fetch: options.fetch,
+    ...(options.fetchFromAnotherAddress ? { fetchFromAnotherAddress: options.fetchFromAnotherAddress } : {}),
     signInFailuresMax: options.signInFailuresMax,
     ...(options.only ? { only: options.only } : {}),
     onStep: (scenario, step) => {

@@ -25,6 +25,8 @@ export async function startEdge(options: { port?: number; name: string }): Promi
     forward(incoming, outgoing, {
       target: upstream,
       proto: 'http',
+      // The platform's router keeps what a CDN in front (Vercel's rewrite) said, adding its own hop.
+      forwardedFor: 'append',
       unreachable: {
         contentType: 'application/json',
         body: JSON.stringify({

@@ -64,7 +64,8 @@ export async function startPlatforms(options: { log?: (line: string) => void } =
       REDIS_URL: runtime.services.redisUrl,
       AUTH_SECRET: randomBytes(36).toString('base64url'),
       PUBLIC_URL: vercel.productionUrl,
-      TRUST_PROXY: 'true',
+      // Vercel's edge, then the platform's router: the client is the second hop back.
+      TRUST_PROXY: '2',
       // Every request here comes from 127.0.0.1: a few promotions' smokes in one minute would
       // spend production's 10 sign-ins per address. The per-account lockout keeps its value.
       RATE_LIMIT_AUTH_MAX: '1000',

@@ -14,6 +14,12 @@ export interface ApiScenarioOptions {
    * by the next attempt after this many wrong passwords.
    */
   signInFailuresMax?: number;
+  /**
+   * A fetch whose requests reach the stack from another client address (the
+   * rehearsal's second way in, or another loopback address for a local stack).
+   * Scenarios that show one address's refusals do not reach another need it.
+   */
+  fetchFromAnotherAddress?: ScenarioFetch;
   /** Only these scenarios (by name), e.g. smokeScenarioNames after a deploy. */
   only?: readonly string[];
 }
@@ -46,6 +52,7 @@ export class ScenarioRun implements Transport {
   readonly baseUrl: string;
   readonly fetch: ScenarioFetch;
   readonly signInFailuresMax: number;
+  private readonly fetchFromAnotherAddress: ScenarioFetch | undefined;
   private readonly samples: HttpSample[];
   private readonly onStep: ApiScenarioOptions['onStep'];
   private currentStep = '(before the first step)';
@@ -55,6 +62,7 @@ export class ScenarioRun implements Transport {
     this.baseUrl = options.baseUrl;
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.signInFailuresMax = options.signInFailuresMax ?? 5;
+    this.fetchFromAnotherAddress = options.fetchFromAnotherAddress;
     this.samples = samples;
     this.onStep = options.onStep;
   }
@@ -66,6 +74,23 @@ export class ScenarioRun implements Transport {
   /** A new user agent with no cookies. */
   client(): ApiClient {
     return new ApiClient(this);
+  }
+
+  /** A new user agent with no cookies at another client address; throws (failing the step) when this run has none. */
+  clientFromAnotherAddress(): ApiClient {
+    const fetch = this.fetchFromAnotherAddress;
+    if (!fetch) {
+      throw new Error(
+        'this run has no second client address (fetchFromAnotherAddress): npm run sim and the local stack give one',
+      );
+    }
+    return new ApiClient({
+      baseUrl: this.baseUrl,
+      fetch,
+      record: (sample) => {
+        this.record(sample);
+      },
+    });
   }
 
   /** Runs one step; a failure is recorded and ends the scenario. */

@@ -16,7 +16,10 @@ function checkLockout(answer: Answer<unknown>, attempt: number): void {
   check(retryAfter > 0, `the lockout says no Retry-After (got "${answer.headers.get('retry-after')}")`);
 }
 
-/** Password guessing against one account is stopped; the owner waits, others are not affected. */
+/**
+ * Password guessing against one account is stopped for the guessing address;
+ * the owner signing in from elsewhere, and other accounts, are not affected.
+ */
 export const signInLockout: ApiScenario = {
   name: 'repeated bad sign-ins are rate-limited',
   async run(run) {
@@ -48,12 +51,29 @@ export const signInLockout: ApiScenario = {
       },
     );
 
-    await run.step(`the right password is refused while locked (locked at attempt ${lockedAt})`, async () => {
-      const owner = run.client();
-      const answer = await owner.attempt(api.signIn(account.email, account.password), [429]);
-      checkLockout(answer, lockedAt + 1);
-      check(!owner.hasCookies, 'the refused sign-in still set a session cookie');
-    });
+    await run.step(
+      `the right password from the guessing address is refused too (locked at attempt ${lockedAt})`,
+      async () => {
+        const fromThere = run.client();
+        const answer = await fromThere.attempt(api.signIn(account.email, account.password), [429]);
+        checkLockout(answer, lockedAt + 1);
+        check(!fromThere.hasCookies, 'the refused sign-in still set a session cookie');
+      },
+    );
+
+    await run.step(
+      'the owner signs in from another address meanwhile: the stranger locked no one out',
+      async () => {
+        const owner = run.clientFromAnotherAddress();
+        const signedIn = await owner.send(api.signIn(account.email, account.password));
+        check(
+          signedIn.user.email === account.email,
+          `signed in as ${signedIn.user.email}, not ${account.email}`,
+        );
+        check(owner.hasCookies, 'the owner’s sign-in set no session cookie');
+        await owner.send(api.listTasks());
+      },
+    );
 
     await run.step('another account still signs in from the same address', async () => {
       const other = newAccount();

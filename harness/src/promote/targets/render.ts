@@ -193,7 +193,7 @@ export function renderBlueprint(image: string, options: { name?: string } = {}):
     ...wanted.flatMap((name) =>
       secret.test(name) || name === 'PUBLIC_URL'
         ? [`      - key: ${name}`, '        sync: false']
-        : [`      - key: ${name}`, `        value: ${name === 'TRUST_PROXY' ? "'true'" : "''"}`],
+        : [`      - key: ${name}`, `        value: ${name === 'TRUST_PROXY' ? "'2'" : "''"}`],
     ),
     '',
   ];
