@@ -32,7 +32,7 @@ import {
 } from './http/index.ts';
 import { mcpRoutes } from './mcp/index.ts';
 import { cpuLimit, createPasswords } from './passwords/index.ts';
-import { metrics } from './metrics/index.ts';
+import { metrics, startMetricsServer } from './metrics/index.ts';
 import { BatchedCounter, RateLimiter, fastifyStore } from './ratelimit/index.ts';
 import { RedisConnection } from './redis/index.ts';
 import { createTaskService, taskRoutes } from './tasks/index.ts';
@@ -132,12 +132,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
   });
   await openapi(app, version);
-  metrics(app, {
+  const exposition = metrics(app, {
     pools: { api: pool, auth: authPool },
     token: config.METRICS_TOKEN,
+    openOnApiPort: config.NODE_ENV !== 'production',
     more: [...passwords.metrics, ...signInGuard.metrics],
   });
   requestLog(app);
+  if (config.METRICS_PORT !== undefined) {
+    const port = config.METRICS_PORT;
+    let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+    app.addHook('onListen', async () => {
+      try {
+        server = await startMetricsServer(exposition, { host: config.HOST, port });
+        app.log.info({ port }, 'metrics served on their own port');
+      } catch (error) {
+        app.log.error({ err: error, port }, `could not serve /metrics on METRICS_PORT ${port}`);
+      }
+    });
+    app.addHook('onClose', async () => {
+      await server?.close();
+    });
+  }
 
   healthRoutes(app, { pool, redis });
   authRoutes(app, { auth, publicUrl: config.PUBLIC_URL });

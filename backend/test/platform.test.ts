@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/outage.ts';
 import { publicUrl, startApi, type RunningApi } from './support/api.ts';
 import { Client, password, signedUpClient } from './support/client.ts';
 
@@ -139,5 +140,32 @@ describe('logs', () => {
       msg: 'request',
     });
     expect(entry?.ms).toEqual(expect.any(Number));
+  });
+
+  it('in production, never serves /metrics openly on the API port; METRICS_PORT serves it apart', async () => {
+    const metricsPort = await freePort();
+    await using production = await startApi({
+      databaseUrl: api.databaseUrl,
+      env: { NODE_ENV: 'production', METRICS_PORT: String(metricsPort) },
+    });
+    const onApiPort = await fetch(`${production.url}/metrics`);
+    expect(onApiPort.status).toBe(404);
+    expect(await onApiPort.text()).not.toMatch(/process_resident_memory_bytes/);
+    const apart = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(apart.status).toBe(200);
+    expect(await apart.text()).toMatch(
+      /http_requests_total\{method="GET",route="unmatched",status_code="404"\} 1/,
+    );
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/api/tasks`)).status).toBe(404);
+
+    await using withToken = await startApi({
+      databaseUrl: api.databaseUrl,
+      env: { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-0123456789' },
+    });
+    expect((await fetch(`${withToken.url}/metrics`)).status).toBe(401);
+    const authorized = await fetch(`${withToken.url}/metrics`, {
+      headers: { authorization: 'Bearer metrics-token-0123456789' },
+    });
+    expect(authorized.status).toBe(200);
   });
 });

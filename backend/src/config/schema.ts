@@ -59,7 +59,14 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
   // Behind a load balancer: fail health checks this long before closing, so it stops routing here first.
   SHUTDOWN_DRAIN_MS: number().min(0, { error: 'must be 0 or more' }).default(0),
+  // GET /metrics: with a token, on the API's port behind `Authorization: Bearer`;
+  // on METRICS_PORT (a port the platform does not publish) for a private scraper.
+  // In production the API's own port never serves it openly.
   METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PORT: number()
+    .min(1, { error: 'must be a port number' })
+    .max(65535, { error: 'must be a port number' })
+    .optional(),
 
   RATE_LIMIT_API_MAX: positiveInt(600),
   RATE_LIMIT_API_WINDOW_SECONDS: positiveInt(60),

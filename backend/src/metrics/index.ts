@@ -1,1 +1,2 @@
-export { metrics } from './plugin.ts';
+export { metrics, type Exposition } from './plugin.ts';
+export { startMetricsServer } from './server.ts';

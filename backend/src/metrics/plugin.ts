@@ -8,12 +8,29 @@ export interface MetricsOptions {
   pools: Record<string, pg.Pool>;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /**
+   * Serve GET /metrics on the API's own port without a token. Production
+   * never does (its port is public): there /metrics needs the token, or is
+   * served only on METRICS_PORT (see metricsServer).
+   */
+  openOnApiPort: boolean;
   /** Metrics other parts keep themselves (the password hashing queue). */
   more?: Metric[];
 }
 
+/** What /metrics answers, wherever it is served. */
+export interface Exposition {
+  contentType: string;
+  render(): Promise<string>;
+  /** Whether an Authorization header may read it. */
+  authorized(header: string | undefined): boolean;
+}
+
 /** Prometheus metrics: request duration and counts by route and status, pool usage, process defaults. */
-export function metrics(app: FastifyInstance, { pools, token, more = [] }: MetricsOptions): void {
+export function metrics(
+  app: FastifyInstance,
+  { pools, token, openOnApiPort, more = [] }: MetricsOptions,
+): Exposition {
   const register = new Registry();
   collectDefaultMetrics({ register });
   for (const metric of more) register.registerMetric(metric);
@@ -63,6 +80,13 @@ export function metrics(app: FastifyInstance, { pools, token, more = [] }: Metri
     requests.inc(labels);
   });
 
+  const exposition: Exposition = {
+    contentType: register.contentType,
+    render: () => register.metrics(),
+    authorized,
+  };
+  // Not served at all on a public port without a token: a 404 like any unknown path.
+  if (!token && !openOnApiPort) return exposition;
   app.get(
     '/metrics',
     { logLevel: 'warn', config: { rateLimit: false }, schema: { hide: true } },
@@ -72,4 +96,5 @@ export function metrics(app: FastifyInstance, { pools, token, more = [] }: Metri
       return register.metrics();
     },
   );
+  return exposition;
 }
