@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
+import { Counter } from 'prom-client';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -104,6 +105,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pool: authPool,
     logger: logger.child({ component: 'passwords' }),
   });
+  const sessionCacheRejections = new Counter({
+    name: 'session_cache_rejected_total',
+    help: 'Cached sessions read from Redis that failed their check and were ignored (Postgres answered)',
+    registers: [],
+  });
   const signInGuard = new SignInGuard(redis, `${config.REDIS_KEY_PREFIX}signin:`, {
     max: config.RATE_LIMIT_SIGNIN_FAILURES_MAX,
     windowMs: config.RATE_LIMIT_SIGNIN_FAILURES_WINDOW_SECONDS * 1000,
@@ -116,7 +122,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     passwords,
     limiter,
     signInGuard,
-    sessionCache: redis ? redisSessionCache(redis, `${config.REDIS_KEY_PREFIX}auth:`) : undefined,
+    sessionCache: redis
+      ? redisSessionCache(redis, {
+          prefix: `${config.REDIS_KEY_PREFIX}auth:`,
+          secret: config.AUTH_SECRET,
+          onRejected: () => {
+            sessionCacheRejections.inc();
+            logger.warn('a cached session failed its check (tampered with, or another AUTH_SECRET): ignored');
+          },
+        })
+      : undefined,
     logger: logger.child({ component: 'auth' }),
   });
   const tasks = createTaskService({ db: pool });
@@ -136,7 +151,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pools: { api: pool, auth: authPool },
     token: config.METRICS_TOKEN,
     openOnApiPort: config.NODE_ENV !== 'production',
-    more: [...passwords.metrics, ...signInGuard.metrics],
+    more: [...passwords.metrics, ...signInGuard.metrics, sessionCacheRejections],
   });
   requestLog(app);
   if (config.METRICS_PORT !== undefined) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { publicUrl, startApi, type RunningApi } from './support/api.ts';
 import { Client, password, signedUpClient } from './support/client.ts';
 
@@ -115,6 +116,37 @@ describe('accounts', () => {
 
     client.origin = undefined;
     expect((await client.listTasks()).status).toBe(200);
+  });
+});
+
+describe('the session cache in Redis', () => {
+  it('cannot make one user another: a session written into Redis without AUTH_SECRET is not believed', async () => {
+    const prefix = `forge-${randomUUID()}:`;
+    await using replica = await startApi({ env: { REDIS_KEY_PREFIX: prefix, SESSION_CACHE_SECONDS: '0' } });
+    const alice = await signedUpClient(replica.url);
+    const bob = await signedUpClient(replica.url);
+    const aliceSession = (await alice.session()).body as {
+      session: Record<string, unknown>;
+      user: { id: string };
+    };
+    const bobUser = ((await bob.session()).body as { user: Record<string, unknown> }).user;
+    // What better-auth caches per session token: Alice's session, but Bob as its user.
+    const forged = JSON.stringify({
+      session: { ...aliceSession.session, userId: bobUser.id },
+      user: bobUser,
+    });
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const token = String(aliceSession.session.token);
+      await redis.set(`${prefix}auth:${token}`, forged, 'EX', 600);
+      for (const key of await redis.keys(`${prefix}auth:*`)) await redis.set(key, forged, 'KEEPTTL');
+    } finally {
+      redis.disconnect();
+    }
+    const seen = (await alice.session()).body as { user: { id: string } };
+    expect(seen.user.id).toBe(aliceSession.user.id);
+    expect((await alice.listTasks()).status).toBe(200);
+    expect(replica.logs.text()).toMatch(/a cached session failed its check/);
   });
 });
 

@@ -8,6 +8,7 @@ import { eventually } from './support/outage.ts';
 
 const connection = new RedisConnection(inject('redisUrl'), pino({ level: 'silent' }));
 const observer = new Redis(inject('redisUrl'));
+const secret = 'session-cache-test-secret-0123456789abcdef';
 afterAll(async () => {
   await connection.close();
   observer.disconnect();
@@ -16,10 +17,11 @@ afterAll(async () => {
 describe('the Redis session cache', () => {
   it('replays a delete that could not reach Redis as soon as Redis answers again, without a reconnect', async () => {
     const prefix = `cache-test-${randomUUID()}:`;
-    const cache = redisSessionCache(connection, prefix);
+    const cache = redisSessionCache(connection, { prefix, secret });
     await eventually(async () => connection.available(), 5_000, 'redis connected');
     await cache.set('session-token', '{"session":{}}', 60);
-    expect(await observer.get(`${prefix}session-token`)).not.toBeNull();
+    const [stored] = await observer.keys(`${prefix}*`);
+    expect(stored).toBeDefined();
 
     // A failed command opens the breaker (as a timeout does while Redis hangs);
     // the connection itself stays up, so no reconnect will ever happen.
@@ -30,7 +32,7 @@ describe('the Redis session cache', () => {
       () => null,
     );
     await cache.delete('session-token'); // a sign-out while the breaker is open
-    expect(await observer.get(`${prefix}session-token`)).not.toBeNull();
+    expect(await observer.get(stored!)).not.toBeNull();
 
     // Once the breaker closes, the next command that succeeds replays the delete.
     await eventually(
@@ -38,15 +40,11 @@ describe('the Redis session cache', () => {
       5_000,
       'breaker closed',
     );
-    await eventually(
-      async () => (await observer.get(`${prefix}session-token`)) === null,
-      5_000,
-      'the delete replayed',
-    );
+    await eventually(async () => (await observer.get(stored!)) === null, 5_000, 'the delete replayed');
   });
 
   it('answers a miss instead of failing while Redis is unavailable', async () => {
-    const cache = redisSessionCache(connection, `cache-test-${randomUUID()}:`);
+    const cache = redisSessionCache(connection, { prefix: `cache-test-${randomUUID()}:`, secret });
     await connection.attempt(
       async () => {
         throw new Error('simulated timeout');
@@ -55,5 +53,34 @@ describe('the Redis session cache', () => {
     );
     expect(await cache.get('any-token')).toBeNull();
     expect(await cache.set('any-token', 'x', 60)).toBeNull();
+  });
+
+  it('keeps no token readable in Redis and ignores a value written, or moved, without the secret', async () => {
+    const prefix = `cache-test-${randomUUID()}:`;
+    const rejected: string[] = [];
+    const cache = redisSessionCache(connection, { prefix, secret, onRejected: (k) => rejected.push(k) });
+    await eventually(async () => connection.available(), 5_000, 'redis connected');
+    await cache.set('alice-token', '{"user":{"id":"alice"}}', 60);
+    const [aliceKey = ''] = await observer.keys(`${prefix}*`);
+    await cache.set('bob-token', '{"user":{"id":"bob"}}', 60);
+    const bobKey = (await observer.keys(`${prefix}*`)).find((key) => key !== aliceKey) ?? '';
+    expect(await cache.get('alice-token')).toBe('{"user":{"id":"alice"}}');
+    for (const key of [aliceKey, bobKey]) {
+      expect(key).not.toMatch(/alice|bob|token/);
+      expect(await observer.get(key)).not.toMatch(/alice|bob/);
+    }
+
+    // Bob's sealed value under Alice's key: Alice's token must not make her Bob.
+    await observer.set(aliceKey, (await observer.get(bobKey)) ?? '');
+    expect(await cache.get('alice-token')).toBeNull();
+    // A value written by someone without the secret.
+    await observer.set(bobKey, '{"user":{"id":"mallory"}}');
+    expect(await cache.get('bob-token')).toBeNull();
+    expect(rejected).toEqual(['alice-token', 'bob-token']);
+
+    // Another secret (a rotated AUTH_SECRET) reads nothing of the old one's.
+    await cache.set('carol-token', '{"user":{"id":"carol"}}', 60);
+    const rotated = redisSessionCache(connection, { prefix, secret: `${secret}-rotated` });
+    expect(await rotated.get('carol-token')).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import {
   startRehearsal,
   type StartedRehearsal,
 } from '../src/index.ts';
+import { parse as parseYaml } from 'yaml';
+import { composeConfig } from '../src/docker/index.ts';
 import { containerLogs, docker, dockerExec } from './docker.ts';
 
 const projectName = newProjectName('test');
@@ -78,19 +80,164 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
     expect(Math.min(...served)).toBeGreaterThanOrEqual(5);
   });
 
-  it('runs every service as non-root on a read-only root filesystem', async () => {
-    for (const service of services) {
-      const id = rehearsal.containerId(service);
-      expect(
-        `${service}: ${(await docker('inspect', '--format', '{{.HostConfig.ReadonlyRootfs}}', id)).trim()}`,
-      ).toBe(`${service}: true`);
-      const status = await dockerExec(id, 'cat', '/proc/1/status');
-      const uid = /^Uid:\s+(\d+)/m.exec(status.output)?.[1];
-      expect(`${service}: uid ${uid}`).not.toBe(`${service}: uid 0`);
-      expect(uid).toBeDefined();
-      const write = await dockerExec(id, 'touch', '/written-at-run-time');
-      expect(`${service}: ${write.code === 0 ? 'wrote to /' : 'refused'}`).toBe(`${service}: refused`);
+  it('hardens every service in the file, as declared and as Docker runs it', async () => {
+    // Every service docker-compose.prod.yml has, as Compose resolves it (anchors merged): not a list kept here.
+    const config = parseYaml(await composeConfig('docker-compose.prod.yml', process.env)) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    const declared = Object.keys(config.services).sort();
+    expect(declared).toEqual(expect.arrayContaining(services));
+    const containers = await rehearsal.containers();
+    expect(containers.map((c) => c.service).sort()).toEqual(declared);
+
+    const problems: string[] = [];
+    for (const service of declared) {
+      const file = config.services[service] as {
+        read_only?: boolean;
+        cap_drop?: string[];
+        cap_add?: string[];
+        security_opt?: string[];
+        pids_limit?: number;
+        logging?: { options?: Record<string, string> };
+        deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string } } };
+      };
+      const said = (what: string, holds: boolean) => {
+        if (!holds) problems.push(`${service} (file): ${what}`);
+      };
+      said('read_only: true', file.read_only === true);
+      said('cap_drop: [ALL]', file.cap_drop?.includes('ALL') === true);
+      said('no cap_add', (file.cap_add ?? []).length === 0);
+      said('no-new-privileges', file.security_opt?.includes('no-new-privileges:true') === true);
+      said('pids_limit', (file.pids_limit ?? 0) > 0);
+      said(
+        'a CPU and a memory limit',
+        Boolean(file.deploy?.resources?.limits?.cpus && file.deploy.resources.limits.memory),
+      );
+      said('bounded logs', Boolean(file.logging?.options?.['max-size']));
+
+      const container = containers.find((c) => c.service === service);
+      if (!container) continue;
+      const inspected = JSON.parse(await docker('inspect', container.id)) as [
+        {
+          Config: { User: string; Image: string };
+          HostConfig: {
+            ReadonlyRootfs: boolean;
+            CapDrop: string[] | null;
+            CapAdd: string[] | null;
+            SecurityOpt: string[] | null;
+            PidsLimit: number | null;
+            Memory: number;
+            NanoCpus: number;
+          };
+          State: { Running: boolean };
+        },
+      ];
+      const { HostConfig: host, Config: runAs, State: state } = inspected[0];
+      const runs = (what: string, holds: boolean) => {
+        if (!holds) problems.push(`${service} (running): ${what}`);
+      };
+      runs('read-only root filesystem', host.ReadonlyRootfs);
+      runs('no capabilities', host.CapDrop?.includes('ALL') === true && (host.CapAdd ?? []).length === 0);
+      runs('no-new-privileges', host.SecurityOpt?.includes('no-new-privileges:true') === true);
+      runs('a process limit', (host.PidsLimit ?? 0) > 0);
+      runs('a CPU and a memory limit', host.Memory > 0 && host.NanoCpus > 0);
+      if (state.Running) {
+        const status = await dockerExec(container.id, 'cat', '/proc/1/status');
+        const uid = /^Uid:\s+(\d+)/m.exec(status.output)?.[1];
+        runs(`not root (uid ${uid ?? '?'})`, uid !== undefined && uid !== '0');
+        const capabilities = /^CapEff:\s+([0-9a-f]+)/m.exec(status.output)?.[1];
+        runs(`no effective capabilities (CapEff ${capabilities ?? '?'})`, /^0+$/.test(capabilities ?? ''));
+        const write = await dockerExec(container.id, 'touch', '/written-at-run-time');
+        runs('refuses writes to /', write.code !== 0);
+      } else {
+        // A one-shot that has finished (migrate): the user it ran as.
+        const user =
+          runAs.User ||
+          (await docker('image', 'inspect', '--format', '{{.Config.User}}', runAs.Image)).trim();
+        runs(`not root (user "${user}")`, user !== '' && !/^(0|root)(:|$)/.test(user));
+      }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it('lets only the proxy reach the backends and the frontend, and only the backends reach Postgres and Redis', async () => {
+    const containers = await rehearsal.containers();
+    const running = (service: string) => {
+      const found = containers.find((c) => c.service === service && c.state === 'running');
+      if (!found) throw new Error(`${service} is not running`);
+      return found;
+    };
+    const ports: Record<string, number> = { 'backend-1': 3000, frontend: 8080, postgres: 5432, redis: 6379 };
+    // By every address the target has (so not only the name, which another network cannot resolve).
+    const reaches = async (from: string, to: string): Promise<boolean> => {
+      const addresses = Object.values(running(to).addresses);
+      for (const host of [to, ...addresses]) {
+        const attempt = await dockerExec(
+          running(from).id,
+          'timeout',
+          '3',
+          'bash',
+          '-c',
+          `exec 3<>/dev/tcp/${host}/${ports[to]}`,
+        );
+        if (attempt.code === 0) return true;
+      }
+      return false;
+    };
+    const expected: [string, string, boolean][] = [
+      ['proxy', 'backend-1', true],
+      ['proxy', 'frontend', true],
+      ['proxy', 'postgres', false],
+      ['proxy', 'redis', false],
+      ['frontend', 'backend-1', false],
+      ['frontend', 'postgres', false],
+      ['frontend', 'redis', false],
+      ['backend-2', 'postgres', true],
+      ['backend-2', 'redis', true],
+      ['backend-2', 'frontend', false],
+      ['redis', 'frontend', false],
+      ['postgres', 'frontend', false],
+    ];
+    const seen = await Promise.all(
+      expected.map(
+        async ([from, to]) => `${from} → ${to}: ${(await reaches(from, to)) ? 'reaches' : 'cannot reach'}`,
+      ),
+    );
+    expect(seen).toEqual(
+      expected.map(([from, to, can]) => `${from} → ${to}: ${can ? 'reaches' : 'cannot reach'}`),
+    );
+  });
+
+  it('gives each service only its own secrets, and Redis and Postgres refuse clients without them', async () => {
+    const envOf = async (service: string) =>
+      (await rehearsal.containers()).find((c) => c.service === service)?.env.join('\n') ?? '';
+    expect(await envOf('redis')).not.toMatch(/AUTH_SECRET|POSTGRES_PASSWORD|DATABASE_URL/);
+    expect(await envOf('postgres')).not.toMatch(/AUTH_SECRET|REDIS_PASSWORD|REDIS_URL/);
+    expect(await envOf('frontend')).not.toMatch(/AUTH_SECRET|PASSWORD|DATABASE_URL|REDIS_URL/);
+    expect(await envOf('proxy')).not.toMatch(/AUTH_SECRET|PASSWORD|DATABASE_URL|REDIS_URL/);
+
+    const redis = rehearsal.containerId('redis');
+    const anonymous = await dockerExec(redis, 'redis-cli', 'get', 'anything');
+    expect(anonymous.output).toMatch(/NOAUTH/);
+    const wrong = await dockerExec(redis, 'redis-cli', '--no-auth-warning', '-a', 'not-the-password', 'ping');
+    expect(wrong.output).toMatch(/WRONGPASS|invalid password/i);
+    // Over the network (not its own loopback, which initdb trusts inside the container).
+    const postgres = (await rehearsal.containers()).find((c) => c.service === 'postgres');
+    const overTcp = await dockerExec(
+      postgres?.id ?? 'postgres is missing',
+      'psql',
+      '-h',
+      Object.values(postgres?.addresses ?? {})[0] ?? 'no address',
+      '-U',
+      'todo',
+      '-d',
+      'todo',
+      '-w',
+      '-c',
+      'select 1',
+    );
+    expect(overTcp.code).not.toBe(0);
+    expect(overTcp.output).toMatch(/password/i);
   });
 
   it('answers every request while a backend replica stops and starts again', async () => {

@@ -198,7 +198,15 @@ export async function cloneWithPublishedPort(
   service: string,
 ): Promise<{ id: string; hostPort: number }> {
   const source = await engine().getContainer(id).inspect();
-  const [network, ...others] = Object.keys(source.NetworkSettings.Networks);
+  // Ports can be published only through a network with a way out (not an `internal` one).
+  const names = Object.keys(source.NetworkSettings.Networks);
+  const internal = await Promise.all(
+    names.map(async (name) =>
+      Boolean(((await engine().getNetwork(name).inspect()) as { Internal?: boolean }).Internal),
+    ),
+  );
+  const network = names.find((_, i) => !internal[i]) ?? names[0];
+  const others = names.filter((name) => name !== network);
   const created = await engine().createContainer({
     Image: source.Config.Image,
     Env: source.Config.Env,
@@ -214,6 +222,8 @@ export async function cloneWithPublishedPort(
       ReadonlyRootfs: source.HostConfig.ReadonlyRootfs,
       Tmpfs: source.HostConfig.Tmpfs,
       SecurityOpt: source.HostConfig.SecurityOpt as string[] | undefined,
+      CapDrop: source.HostConfig.CapDrop as string[] | undefined,
+      PidsLimit: source.HostConfig.PidsLimit as number | undefined,
       PortBindings: { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
     },
   });

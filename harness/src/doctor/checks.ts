@@ -1,5 +1,5 @@
 // What `npm run doctor` checks, each as one finding with what to do about it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -7,6 +7,7 @@ import { parseEnv } from 'node:util';
 import { composeVersion, engineInfo, imageId, tryPull } from '../docker/index.ts';
 import { baseImages, overridesFile } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
+import { secretFiles } from '../rehearsal/secrets.ts';
 
 export interface Finding {
   check: string;
@@ -180,23 +181,36 @@ export async function checkBaseImages(): Promise<Finding> {
       );
 }
 
-/** .env, .images.env and REHEARSAL_SECRETS: readable KEY=VALUE lines, the secrets complete. */
+/** .env, .images.env and REHEARSAL_SECRETS' files: readable KEY=VALUE lines, the secrets complete. */
 export function checkEnvFiles(env: NodeJS.ProcessEnv = process.env): Finding[] {
   const findings: Finding[] = [];
-  const files = [
-    join(repoRoot, '.env'),
-    overridesFile,
-    ...(env.REHEARSAL_SECRETS ? [env.REHEARSAL_SECRETS] : []),
-  ];
+  const secretsDir = env.REHEARSAL_SECRETS;
+  const required = new Map<string, readonly string[]>();
+  if (secretsDir) {
+    if (!existsSync(secretsDir) || !statSync(secretsDir).isDirectory()) {
+      findings.push(
+        problem(
+          'fail',
+          'env file',
+          `REHEARSAL_SECRETS=${secretsDir} is not a folder`,
+          'point it at a folder like deploy/rehearsal-secrets.example (an env file per service), or unset it',
+        ),
+      );
+    } else {
+      for (const [name, keys] of Object.entries(secretFiles)) required.set(join(secretsDir, name), keys);
+    }
+  }
+  const files = [join(repoRoot, '.env'), overridesFile, ...required.keys()];
   for (const file of files) {
+    const keys = required.get(file);
     if (!existsSync(file)) {
-      if (file === env.REHEARSAL_SECRETS)
+      if (keys)
         findings.push(
           problem(
             'fail',
             'env file',
-            `REHEARSAL_SECRETS=${file} does not exist`,
-            'point it at a file like deploy/rehearsal.secrets.example, or unset it',
+            `${file} does not exist`,
+            'every service needs its file; see deploy/rehearsal-secrets.example',
           ),
         );
       continue;
@@ -219,21 +233,21 @@ export function checkEnvFiles(env: NodeJS.ProcessEnv = process.env): Finding[] {
       );
       continue;
     }
-    if (file === env.REHEARSAL_SECRETS) {
+    if (keys) {
       const values = parseEnv(text);
-      const missing = ['POSTGRES_PASSWORD', 'DATABASE_URL', 'AUTH_SECRET'].filter((name) => !values[name]);
+      const missing = keys.filter((name) => !values[name]);
       if (missing.length) {
         findings.push(
           problem(
             'fail',
             'env file',
             `${file} lacks ${missing.join(', ')}`,
-            'add them; see deploy/rehearsal.secrets.example',
+            'add them; see deploy/rehearsal-secrets.example',
           ),
         );
         continue;
       }
-      if ((values.AUTH_SECRET ?? '').length < 32) {
+      if (keys.includes('AUTH_SECRET') && (values.AUTH_SECRET ?? '').length < 32) {
         findings.push(
           problem(
             'fail',

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,21 +23,43 @@ describe('doctor', () => {
     expect(checkNode('24.22.3').status).toBe('ok');
   });
 
-  it('names the env file line that is not NAME=value, and a short AUTH_SECRET', async () => {
-    const broken = join(dir, 'broken.env');
-    await writeFile(broken, '# comment\nPOSTGRES_PASSWORD=x\nthis is not a variable\n');
-    const short = join(dir, 'short.env');
-    await writeFile(short, 'POSTGRES_PASSWORD=x\nDATABASE_URL=postgres://a@b/c\nAUTH_SECRET=tooshort\n');
-    expect(checkEnvFiles({ REHEARSAL_SECRETS: broken }).find((f) => f.detail.includes(broken))).toMatchObject(
-      {
-        status: 'fail',
-        detail: `${broken}: line 3 is not NAME=value`,
-      },
-    );
-    expect(checkEnvFiles({ REHEARSAL_SECRETS: short }).find((f) => f.detail.includes(short))).toMatchObject({
-      status: 'fail',
-      detail: `${short}: AUTH_SECRET is shorter than 32 characters`,
+  it('names the env file line that is not NAME=value, a short AUTH_SECRET and a missing service file', async () => {
+    const secrets = async (name: string, files: Record<string, string>) => {
+      const folder = join(dir, name);
+      await mkdir(folder, { recursive: true });
+      for (const [file, text] of Object.entries(files)) await writeFile(join(folder, file), text);
+      return folder;
+    };
+    const complete = {
+      'postgres.env': 'POSTGRES_PASSWORD=x\n',
+      'redis.env': 'REDIS_PASSWORD=y\n',
+      'backend.env': `DATABASE_URL=postgres://a@b/c\nREDIS_URL=redis://:y@redis:6379\nAUTH_SECRET=${'s'.repeat(32)}\n`,
+    };
+    const broken = await secrets('broken', {
+      ...complete,
+      'postgres.env': '# comment\nPOSTGRES_PASSWORD=x\nthis is not a variable\n',
     });
-    expect(checkEnvFiles({ REHEARSAL_SECRETS: join(dir, 'missing.env') }).at(-1)?.status).toBe('fail');
+    expect(checkEnvFiles({ REHEARSAL_SECRETS: broken }).find((f) => f.status === 'fail')).toMatchObject({
+      detail: `${join(broken, 'postgres.env')}: line 3 is not NAME=value`,
+    });
+    const short = await secrets('short', {
+      ...complete,
+      'backend.env': 'DATABASE_URL=postgres://a@b/c\nREDIS_URL=redis://r\nAUTH_SECRET=tooshort\n',
+    });
+    expect(checkEnvFiles({ REHEARSAL_SECRETS: short }).find((f) => f.status === 'fail')).toMatchObject({
+      detail: `${join(short, 'backend.env')}: AUTH_SECRET is shorter than 32 characters`,
+    });
+    const noRedis = await secrets('no-redis', {
+      'postgres.env': complete['postgres.env'],
+      'backend.env': complete['backend.env'],
+    });
+    expect(checkEnvFiles({ REHEARSAL_SECRETS: noRedis }).find((f) => f.status === 'fail')).toMatchObject({
+      detail: `${join(noRedis, 'redis.env')} does not exist`,
+    });
+    const good = await secrets('good', complete);
+    expect(checkEnvFiles({ REHEARSAL_SECRETS: good }).filter((f) => f.status === 'fail')).toEqual([]);
+    expect(
+      checkEnvFiles({ REHEARSAL_SECRETS: join(dir, 'missing') }).find((f) => f.status === 'fail')?.detail,
+    ).toMatch(/is not a folder/);
   });
 });

@@ -95,7 +95,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
         PROXY_IMAGE: options.images.proxy,
         HTTPS_PORT: String(httpsPort),
         HTTP_PORT: String(httpPort),
-        REHEARSAL_SECRETS: secrets.file,
+        REHEARSAL_SECRETS: secrets.dir,
         ...options.env,
       },
       startupTimeoutMs: options.startupTimeoutMs ?? 180_000,
