@@ -223,7 +223,7 @@ export async function cloneWithPublishedPort(
       Tmpfs: source.HostConfig.Tmpfs,
       SecurityOpt: source.HostConfig.SecurityOpt as string[] | undefined,
       CapDrop: source.HostConfig.CapDrop as string[] | undefined,
-      PidsLimit: source.HostConfig.PidsLimit as number | undefined,
+      PidsLimit: source.HostConfig.PidsLimit,
       PortBindings: { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
     },
   });
