@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderJunit, renderMarkdown, renderSummary, type SimReport } from './index.ts';
+import { renderJunit, renderMarkdown, renderSummary, writeReport, type SimReport } from './index.ts';
 
 const report = (overrides: Partial<SimReport> = {}): SimReport => ({
   schemaVersion: 1,
@@ -136,5 +139,28 @@ describe('the report for people and for CI', () => {
     expect(markdown).toContain('(1 deletes unanswered: either state accepted)');
     expect(markdown).toContain('| http_req_duration{group:chat} | 80 ms | 300 ms | 400 ms | 500 ms |');
     expect(markdown).toContain('[load/dashboard.html](load/dashboard.html)');
+  });
+
+  it('reaches the CI job summary: the verdict and each breached threshold, after what was there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'report-summary-'));
+    try {
+      const summaryFile = join(dir, 'step-summary.md');
+      await writeFile(summaryFile, 'an earlier step wrote this\n');
+      const artefacts = {
+        dir: join(dir, 'r'),
+        json: join(dir, 'r', 'report.json'),
+        markdown: join(dir, 'r', 'report.md'),
+        junit: join(dir, 'r', 'junit.xml'),
+      };
+      await writeReport(report({ artefacts }), { GITHUB_STEP_SUMMARY: summaryFile });
+      const summary = await readFile(summaryFile, 'utf8');
+      expect(summary.startsWith('an earlier step wrote this\n')).toBe(true);
+      expect(summary).toContain('# Rehearsal run-1: Gate FAILED');
+      expect(summary).toContain('| http_req_duration | p(95)<1 | 42.5 ms | FAIL |');
+      expect(summary).toContain('FAIL: wrong passwords: expected 429, got "401"');
+      expect(summary).toContain(await readFile(artefacts.markdown, 'utf8'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
