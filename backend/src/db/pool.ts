@@ -23,8 +23,8 @@ export interface PoolOptions {
 
 /**
  * A pool that fails fast when Postgres is down (so requests answer 503 instead of
- * hanging) and survives the server going away: idle clients that die emit
- * 'error' on the pool, which would crash the process if nobody listened.
+ * hanging) and survives the server going away: clients that die, idle or in
+ * use, emit 'error', which would crash the process if nobody listened.
  */
 export function createPool({
   connectionString,
@@ -49,6 +49,17 @@ export function createPool({
   });
   pool.on('error', (error) => {
     logger.warn({ err: error, pool: name }, 'idle database connection lost');
+  });
+  // A client that is checked out (a transaction, better-auth's queries) has no
+  // pool listener: when Postgres goes away it emits 'error' ("terminating
+  // connection due to administrator command", then "Connection terminated
+  // unexpectedly") with nobody listening, which ends the process. The query in
+  // flight fails on its own (503 DATABASE_UNAVAILABLE) and the pool drops the
+  // dead client on release; this listener only keeps the process up.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger.warn({ err: error, pool: name }, 'database connection lost while in use');
+    });
   });
   return pool;
 }
