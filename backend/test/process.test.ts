@@ -47,9 +47,13 @@ describe('SIGTERM', () => {
     };
   }
 
-  it('stops accepting, finishes the in-flight request, closes connections and exits 0', async () => {
+  it('without a drain, stops accepting, finishes the in-flight request, closes connections and exits 0', async () => {
     const databaseUrl = await createTestDatabase(inject('postgresUrl'));
-    await using server = await spawnServer({ DATABASE_URL: databaseUrl, REDIS_URL: inject('redisUrl') });
+    await using server = await spawnServer({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: inject('redisUrl'),
+      SHUTDOWN_DRAIN_MS: '0',
+    });
     const client = await signedUpClient(server.url);
     await client.createTask({ title: 'in flight' });
 
@@ -77,29 +81,48 @@ describe('SIGTERM', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('with SHUTDOWN_DRAIN_MS, fails health checks first while still serving, then closes and exits 0', async () => {
+  it('in production, drains by default: fails /health and /ready for 5 s while still serving, then closes and exits 0', async () => {
     const databaseUrl = await createTestDatabase(inject('postgresUrl'));
-    await using server = await spawnServer({ DATABASE_URL: databaseUrl, SHUTDOWN_DRAIN_MS: '1500' });
+    await using server = await spawnServer({ DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
     const client = await signedUpClient(server.url);
     const stopAsked = Date.now();
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const health = await fetch(`${server.url}/health`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ status: 'draining' });
+    // Compose's proxy checks /health; Railway and Kubernetes route by /ready.
+    for (const path of ['/health', '/ready']) {
+      const probe = await fetch(`${server.url}${path}`);
+      expect(probe.status, path).toBe(503);
+      expect(await probe.json()).toEqual({ status: 'draining' });
+    }
     const created = await client.createTask({ title: 'during the drain' });
     expect(created.status).toBe(201);
     expect(created.headers.get('connection')).toBe('close');
 
     expect(await server.exited).toBe(0);
-    expect(Date.now() - stopAsked).toBeGreaterThanOrEqual(1500);
+    expect(Date.now() - stopAsked).toBeGreaterThanOrEqual(5_000);
     expect(server.stdout()).toContain('failing health checks before closing');
+  });
+
+  it('drains for SHUTDOWN_DRAIN_MS when it is set', async () => {
+    const databaseUrl = await createTestDatabase(inject('postgresUrl'));
+    await using server = await spawnServer({ DATABASE_URL: databaseUrl, SHUTDOWN_DRAIN_MS: '1500' });
+    const stopAsked = Date.now();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${server.url}/ready`)).status).toBe(503);
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - stopAsked).toBeGreaterThanOrEqual(1500);
+    expect(Date.now() - stopAsked).toBeLessThan(5_000);
   });
 
   it('gives up after SHUTDOWN_TIMEOUT_MS and exits non-zero when a request cannot finish', async () => {
     const databaseUrl = await createTestDatabase(inject('postgresUrl'));
-    await using server = await spawnServer({ DATABASE_URL: databaseUrl, SHUTDOWN_TIMEOUT_MS: '1000' });
+    await using server = await spawnServer({
+      DATABASE_URL: databaseUrl,
+      SHUTDOWN_TIMEOUT_MS: '1000',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
     const client = await signedUpClient(server.url);
     const lock = await blockTasks(databaseUrl);
     const inFlight = client.listTasks().catch(() => undefined);

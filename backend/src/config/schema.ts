@@ -58,7 +58,8 @@ export const envSchema = z.object({
   // Below Docker's default stop timeout (10 s), so the process ends on its own terms.
   SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
   // Behind a load balancer: fail health checks this long before closing, so it stops routing here first.
-  SHUTDOWN_DRAIN_MS: number().min(0, { error: 'must be 0 or more' }).default(0),
+  // Default: 5000 in production (a balancer's health checks or endpoint updates need seconds to notice), 0 otherwise.
+  SHUTDOWN_DRAIN_MS: number().min(0, { error: 'must be 0 or more' }).optional(),
   // GET /metrics: with a token, on the API's port behind `Authorization: Bearer`;
   // on METRICS_PORT (a port the platform does not publish) for a private scraper.
   // In production the API's own port never serves it openly.
@@ -105,8 +106,11 @@ export const envSchema = z.object({
   MCP_ALLOWED_HOSTS: csv.default([]),
 });
 
+/** How long a production replica fails its health checks before closing, unless SHUTDOWN_DRAIN_MS says. */
+export const productionDrainMs = 5_000;
+
 /** Settings that only make sense together, checked after each variable on its own. */
-export const configSchema = envSchema.superRefine((config, ctx) => {
+const checkedSchema = envSchema.superRefine((config, ctx) => {
   const issue = (path: string, message: string) => {
     ctx.addIssue({ code: 'custom', path: [path], message });
   };
@@ -131,4 +135,10 @@ export const configSchema = envSchema.superRefine((config, ctx) => {
   }
 });
 
-export type Config = z.output<typeof envSchema>;
+/** Defaults that depend on another variable, filled in once every variable is valid. */
+export const configSchema = checkedSchema.transform((config) => ({
+  ...config,
+  SHUTDOWN_DRAIN_MS: config.SHUTDOWN_DRAIN_MS ?? (config.NODE_ENV === 'production' ? productionDrainMs : 0),
+}));
+
+export type Config = z.output<typeof configSchema>;

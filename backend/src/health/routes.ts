@@ -39,8 +39,9 @@ export interface HealthOptions {
 }
 
 /**
- * /health: the process answers (liveness; touches nothing). 503 "draining" once a
- * shutdown with SHUTDOWN_DRAIN_MS has begun, so load balancers stop routing here.
+ * /health: the process answers (liveness; touches nothing). /health and /ready
+ * both answer 503 "draining" once a shutdown with SHUTDOWN_DRAIN_MS has begun,
+ * so load balancers stop routing here, whichever of the two they check.
  * /ready: Postgres is required (503 without it); Redis is optional ('degraded').
  * During shutdown both answer 503 (from Fastify) on connections still open.
  * Both sit outside /api, so the public proxy does not expose them.
@@ -55,6 +56,8 @@ export function healthRoutes(app: FastifyInstance, { pool, redis }: HealthOption
   });
 
   app.get('/ready', { ...quiet, schema: { hide: true } }, async (_request, reply) => {
+    // Platforms that route by readiness (Railway, Kubernetes) move away while this replica drains.
+    if (app.draining) return reply.code(503).send({ status: 'draining' });
     const [postgres, cache] = await Promise.all([
       timed(() => pool.query('SELECT 1'), 1_000),
       redis ? timed(() => redis.ping(), 500) : Promise.resolve<Check>({ status: 'disabled' }),
