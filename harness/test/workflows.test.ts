@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../src/index.ts';
 
 const run = promisify(execFile);
@@ -101,6 +102,22 @@ describe('the CI workflows', () => {
     }
     expect(called).toEqual(expect.arrayContaining(['check', 'sim', 'promote']));
     expect(called.filter((name) => !(name in scripts))).toEqual([]);
+  });
+
+  it('run the browser flow in the Chrome the workflow installs, not the runner image’s', async () => {
+    type Step = { id?: string; uses?: string; run?: string; env?: Record<string, string> };
+    const ci = parseYaml(await readFile(join(workflowsDir, 'ci.yml'), 'utf8')) as {
+      jobs: { gate: { steps: Step[] } };
+    };
+    const steps = ci.jobs.gate.steps;
+    const chrome = steps.find((step) => step.uses?.startsWith('browser-actions/setup-chrome@'));
+    expect(chrome?.id).toBe('chrome');
+    const browserSteps = steps.filter((step) => /^npm (test|run sim)\b/.test(step.run ?? ''));
+    expect(browserSteps).toHaveLength(2);
+    for (const step of browserSteps) {
+      expect(step.env?.CHROMIUM_PATH).toBe('${{ steps.chrome.outputs.chrome-path }}');
+      expect(steps.indexOf(step)).toBeGreaterThan(steps.indexOf(chrome as Step));
+    }
   });
 
   it('pin every third-party action to a commit', async () => {
