@@ -1,4 +1,5 @@
 // Images: what is here (ids, digests, sizes), builds, and files taken out of one.
+import { Readable } from 'node:stream';
 import { docker, dockerStreaming } from './cli.ts';
 import { engine } from './engine.ts';
 
@@ -85,6 +86,54 @@ export async function copyFromImage(image: string, path: string, dest: string): 
   } finally {
     await docker(['rm', container]);
   }
+}
+
+/** What an image says about itself besides its files: how each layer was made, and its configuration. */
+export interface ImageMetadata {
+  /** Each step of its history, newest first, untruncated (`docker history --no-trunc`). */
+  history: string[];
+  /** Its variables as NAME=value. */
+  env: string[];
+  labels: Record<string, string>;
+  /** Entrypoint and command, as one list. */
+  command: string[];
+  /** Its layers' content digests (diff ids), oldest first: a base image's are a prefix. */
+  layers: string[];
+}
+
+export async function imageMetadata(reference: string): Promise<ImageMetadata> {
+  const image = engine().getImage(reference);
+  const info = await image.inspect();
+  const steps = (await image.history()) as { CreatedBy?: string }[];
+  // The engine sends null for what an image does not set (FROM scratch has no labels).
+  const config = info.Config as {
+    Env: string[] | null;
+    Labels: Record<string, string> | null;
+    Cmd: string[] | null;
+    Entrypoint: string[] | string | null;
+  };
+  const entrypoint = config.Entrypoint ?? [];
+  return {
+    history: steps.map((step) => step.CreatedBy ?? ''),
+    env: config.Env ?? [],
+    labels: config.Labels ?? {},
+    command: [...(Array.isArray(entrypoint) ? entrypoint : [entrypoint]), ...(config.Cmd ?? [])],
+    layers: (info.RootFS as { Layers?: string[] }).Layers ?? [],
+  };
+}
+
+/**
+ * `docker save` of one image: a tar holding manifest.json (its layer files,
+ * oldest first) and each layer as a tar of the files that layer adds or
+ * changes, including what a later layer deletes.
+ */
+export async function saveImage(reference: string): Promise<Readable> {
+  return Readable.from(await engine().getImage(reference).get());
+}
+
+/** Removes one image by reference, and only its own untagged parents. */
+export async function removeImage(reference: string): Promise<void> {
+  await engine().getImage(reference).remove({ force: true });
 }
 
 /** Local image references (repository:tag) whose repository matches. */

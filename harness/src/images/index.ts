@@ -10,3 +10,13 @@ export {
   type BaseImageVariable,
 } from './overrides.ts';
 export { appImages, imageTag, inputFiles, recipes, type AppImage } from './recipes.ts';
+export {
+  localSecrets,
+  scanFiles,
+  scanImage,
+  secretsInFile,
+  secretsInStep,
+  type FilesScan,
+  type KnownSecret,
+  type SecretFinding,
+} from './secret-scan.ts';
