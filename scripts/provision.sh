@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this machine able to build, run and test the project: Node 24, a Docker
 # engine with Compose, base images when no image registry answers, Chromium
-# for the browser tests, k6 for the load tests and actionlint for the workflows.
+# for the browser tests, k6 for the load tests, actionlint for the workflows and
+# schemathesis for the API's fuzz test.
 # Idempotent and silent when nothing is missing (a developer laptop with Docker
 # Desktop and Node 24 sees no output at all).
 set -euo pipefail
@@ -12,3 +13,4 @@ bash "$here/base-images.sh"
 bash "$here/chromium.sh"
 bash "$here/k6.sh"
 bash "$here/actionlint.sh"
+bash "$here/schemathesis.sh"
