@@ -17,11 +17,12 @@ export interface paths {
           status?: 'open' | 'done';
           priority?: 'low' | 'medium' | 'high';
           /** @description Only tasks due strictly before this date */
-          dueBefore?: string;
+          dueBefore?: string & (unknown & unknown);
           /** @description Only tasks due strictly after this date */
-          dueAfter?: string;
+          dueAfter?: string & (unknown & unknown);
           /** @description Words to find in the title or notes */
-          q?: string;
+          q?: string & (unknown & unknown);
+          /** @description Ignored with a cursor: a cursor goes on in its own order */
           sort?:
             | 'createdAt'
             | '-createdAt'
@@ -34,6 +35,7 @@ export interface paths {
             | 'title'
             | '-title';
           limit?: number;
+          /** @description A page's nextCursor: the next page of the same listing, in the same order */
           cursor?: string;
         };
         header?: never;
@@ -79,25 +81,16 @@ export interface paths {
           };
         };
         /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -164,7 +157,7 @@ export interface paths {
           };
         };
         /** @description Default Response */
-        404: {
+        413: {
           headers: {
             [name: string]: unknown;
           };
@@ -173,7 +166,7 @@ export interface paths {
           };
         };
         /** @description Default Response */
-        409: {
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -192,6 +185,15 @@ export interface paths {
         };
         /** @description Default Response */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -272,7 +274,7 @@ export interface paths {
           };
         };
         /** @description Default Response */
-        409: {
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -281,7 +283,7 @@ export interface paths {
           };
         };
         /** @description Default Response */
-        429: {
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -368,13 +370,22 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
       };
     };
     options?: never;
     head?: never;
     /**
      * Change a task
-     * @description Send the version you last read, in the body or as If-Match; a stale version answers 409.
+     * @description Send the version you last read, in the body or as If-Match: without either it answers 428; a stale version answers 409 (and so do two different versions: one of them is stale).
      */
     patch: {
       parameters: {
@@ -448,7 +459,43 @@ export interface paths {
           };
         };
         /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        428: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -542,6 +589,15 @@ export interface paths {
         };
         /** @description Default Response */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -646,6 +702,15 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
       };
     };
     delete?: never;
@@ -665,7 +730,7 @@ export interface paths {
     put?: never;
     /**
      * Send a message to the assistant
-     * @description Streams the reply as the AI SDK's UI message stream (server-sent events). The server keeps the history: send only the new message. The conversation id comes back in the conversation-id header.
+     * @description Streams the reply as the AI SDK's UI message stream (server-sent events). The server keeps the history: send only the new message. The conversation id comes back in the conversation-id header. An id that is another user's conversation answers 404.
      */
     post: {
       parameters: {
@@ -680,12 +745,92 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The reply, as the AI SDK's UI message stream */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'text/event-stream': {
+              event?: string;
+              /** @description A UIMessageChunk as JSON; [DONE] ends the stream */
+              data: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -702,11 +847,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The user's conversations with the assistant, latest first */
+    /**
+     * The user's conversations with the assistant, latest first
+     * @description A page of at most `limit` conversations; nextCursor asks for the next page.
+     */
     get: {
       parameters: {
         query?: {
           limit?: number;
+          /** @description A page's nextCursor: the conversations after it */
+          cursor?: string;
         };
         header?: never;
         path?: never;
@@ -720,9 +870,52 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['Conversation'][];
-            };
+            'application/json': components['schemas']['ConversationPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -742,10 +935,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One conversation with its messages */
+    /**
+     * One conversation with its latest messages
+     * @description The latest messages, oldest first: at most `limit`, and no more than 262144 bytes of message parts (one message at least, whatever its size). nextCursor asks for the messages said before these.
+     */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          limit?: number;
+          /** @description A page's nextCursor: the messages said before that page */
+          cursor?: string;
+        };
         header?: never;
         path: {
           id: string;
@@ -766,7 +966,62 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               messages: components['schemas']['ChatMessage'][];
+              nextCursor: string | null;
             };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -788,7 +1043,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Model Context Protocol endpoint (Streamable HTTP, stateless) */
+    /**
+     * Model Context Protocol endpoint (Streamable HTTP, stateless)
+     * @description JSON-RPC 2.0 messages of the Model Context Protocol; answers in JSON. The Host header must be one of PUBLIC_URL's, TRUSTED_ORIGINS' or MCP_ALLOWED_HOSTS' (403 otherwise). An Accept header that names neither application/json nor text/event-stream (nor *\/*) answers 406.
+     */
     post: {
       parameters: {
         query?: never;
@@ -796,14 +1054,210 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json':
+            | (
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    id: string | number;
+                    method: string;
+                    params?: {
+                      [key: string]: unknown;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    method: string;
+                    params?: {
+                      [key: string]: unknown;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    id: string | number;
+                    result: {
+                      [key: string]: unknown;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    id: string | number;
+                    error: {
+                      code: number;
+                      message: string;
+                      data?: unknown;
+                    };
+                  }
+              )
+            | (
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    id: string | number;
+                    method: string;
+                    params?: {
+                      [key: string]: unknown;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    method: string;
+                    params?: {
+                      [key: string]: unknown;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    id: string | number;
+                    result: {
+                      [key: string]: unknown;
+                    };
+                  }
+                | {
+                    /** @enum {string} */
+                    jsonrpc: '2.0';
+                    id: string | number;
+                    error: {
+                      code: number;
+                      message: string;
+                      data?: unknown;
+                    };
+                  }
+              )[];
+        };
+      };
       responses: {
-        /** @description Default Response */
+        /** @description The JSON-RPC answer(s) */
         200: {
           headers: {
             [name: string]: unknown;
           };
+          content: {
+            'application/json': unknown;
+          };
+        };
+        /** @description Only notifications or responses were sent: nothing to answer */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
           content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | components['schemas']['Error']
+              | ({
+                  /** @enum {string} */
+                  jsonrpc: '2.0';
+                  error: {
+                    code: number;
+                    message: string;
+                  } & {
+                    [key: string]: unknown;
+                  };
+                } & {
+                  [key: string]: unknown;
+                });
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        406: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              jsonrpc: '2.0';
+              error: {
+                code: number;
+                message: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | components['schemas']['Error']
+              | ({
+                  /** @enum {string} */
+                  jsonrpc: '2.0';
+                  error: {
+                    code: number;
+                    message: string;
+                  } & {
+                    [key: string]: unknown;
+                  };
+                } & {
+                  [key: string]: unknown;
+                });
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -817,49 +1271,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    TaskInput: {
-      /** Format: uuid */
-      id: string;
-      title: string;
-      notes: string;
-      /** @enum {string} */
-      status: 'open' | 'done';
-      /** @enum {string} */
-      priority: 'low' | 'medium' | 'high';
-      dueDate: string | null;
-      completedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      version: number;
-    };
-    CreateTaskInput: {
-      title: string;
-      /** @default  */
-      notes?: string;
-      /**
-       * @default medium
-       * @enum {string}
-       */
-      priority?: 'low' | 'medium' | 'high';
-      /** @default null */
-      dueDate?: string | null;
-    };
-    UpdateTaskInput: {
-      title?: string;
-      notes?: string;
-      /** @enum {string} */
-      priority?: 'low' | 'medium' | 'high';
-      dueDate?: string | null;
-      /** @enum {string} */
-      status?: 'open' | 'done';
-      version?: number;
-    };
-    TaskPageInput: {
-      items: components['schemas']['TaskInput'][];
-      nextCursor: string | null;
-    };
     ErrorInput: {
       code: string;
       message: string;
@@ -870,11 +1281,64 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    TaskInput: {
+      /** Format: uuid */
+      id: string;
+      title: string;
+      notes: string;
+      /** @enum {string} */
+      status: 'open' | 'done';
+      /** @enum {string} */
+      priority: 'low' | 'medium' | 'high';
+      dueDate: (string & (unknown & unknown)) | null;
+      completedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      version: number;
+    };
+    CreateTaskInput: {
+      title: string & (unknown & unknown);
+      /** @default  */
+      notes?: string;
+      /**
+       * @default medium
+       * @enum {string}
+       */
+      priority?: 'low' | 'medium' | 'high';
+      /** @default null */
+      dueDate?: (string & (unknown & unknown)) | null;
+    };
+    UpdateTaskInput:
+      | {
+          title?: string & (unknown & unknown);
+          notes?: string;
+          /** @enum {string} */
+          priority?: 'low' | 'medium' | 'high';
+          dueDate?: (string & (unknown & unknown)) | null;
+          /** @enum {string} */
+          status?: 'open' | 'done';
+          version?: number;
+        }
+      | unknown
+      | unknown
+      | unknown
+      | unknown
+      | unknown;
+    TaskPageInput: {
+      items: components['schemas']['TaskInput'][];
+      nextCursor: string | null;
+    };
     ConversationInput: {
       id: string;
       title: string;
       createdAt: string;
       updatedAt: string;
+    };
+    ConversationPageInput: {
+      items: components['schemas']['ConversationInput'][];
+      nextCursor: string | null;
     };
     ChatMessageInput: {
       id: string;
@@ -897,55 +1361,12 @@ export interface components {
         parts: {
           /** @constant */
           type: 'text';
-          text: string;
+          text: string & (unknown & unknown);
         }[];
         metadata?: unknown;
       };
-      /** @description The user's time zone, for words such as “tomorrow” */
+      /** @description The user's time zone, for words such as “tomorrow”. One this server does not know is ignored (the assistant then uses its default, ASSISTANT_TIME_ZONE). */
       timeZone?: string;
-    };
-    Task: {
-      /** Format: uuid */
-      id: string;
-      title: string;
-      notes: string;
-      /** @enum {string} */
-      status: 'open' | 'done';
-      /** @enum {string} */
-      priority: 'low' | 'medium' | 'high';
-      dueDate: string | null;
-      completedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      version: number;
-    };
-    CreateTask: {
-      title: string;
-      /** @default  */
-      notes: string;
-      /**
-       * @default medium
-       * @enum {string}
-       */
-      priority: 'low' | 'medium' | 'high';
-      /** @default null */
-      dueDate: string | null;
-    };
-    UpdateTask: {
-      title?: string;
-      notes?: string;
-      /** @enum {string} */
-      priority?: 'low' | 'medium' | 'high';
-      dueDate?: string | null;
-      /** @enum {string} */
-      status?: 'open' | 'done';
-      version?: number;
-    };
-    TaskPage: {
-      items: components['schemas']['Task'][];
-      nextCursor: string | null;
     };
     Error: {
       code: string;
@@ -957,11 +1378,64 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    Task: {
+      /** Format: uuid */
+      id: string;
+      title: string;
+      notes: string;
+      /** @enum {string} */
+      status: 'open' | 'done';
+      /** @enum {string} */
+      priority: 'low' | 'medium' | 'high';
+      dueDate: (string & (unknown & unknown)) | null;
+      completedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      version: number;
+    };
+    CreateTask: {
+      title: string & (unknown & unknown);
+      /** @default  */
+      notes: string;
+      /**
+       * @default medium
+       * @enum {string}
+       */
+      priority: 'low' | 'medium' | 'high';
+      /** @default null */
+      dueDate: (string & (unknown & unknown)) | null;
+    };
+    UpdateTask:
+      | {
+          title?: string & (unknown & unknown);
+          notes?: string;
+          /** @enum {string} */
+          priority?: 'low' | 'medium' | 'high';
+          dueDate?: (string & (unknown & unknown)) | null;
+          /** @enum {string} */
+          status?: 'open' | 'done';
+          version?: number;
+        }
+      | unknown
+      | unknown
+      | unknown
+      | unknown
+      | unknown;
+    TaskPage: {
+      items: components['schemas']['Task'][];
+      nextCursor: string | null;
+    };
     Conversation: {
       id: string;
       title: string;
       createdAt: string;
       updatedAt: string;
+    };
+    ConversationPage: {
+      items: components['schemas']['Conversation'][];
+      nextCursor: string | null;
     };
     ChatMessage: {
       id: string;
@@ -984,12 +1458,12 @@ export interface components {
         parts: {
           /** @constant */
           type: 'text';
-          text: string;
+          text: string & (unknown & unknown);
         }[];
         metadata?: unknown;
       };
-      /** @description The user's time zone, for words such as “tomorrow” */
-      timeZone?: string;
+      /** @description The user's time zone, for words such as “tomorrow”. One this server does not know is ignored (the assistant then uses its default, ASSISTANT_TIME_ZONE). */
+      timeZone?: unknown;
     };
   };
   responses: never;

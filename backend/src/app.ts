@@ -25,6 +25,7 @@ import { healthRoutes } from './health/index.ts';
 import {
   createLogger,
   drainOnClose,
+  methodNotAllowed,
   openapi,
   requestId,
   requestLog,
@@ -71,6 +72,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
   installErrorHandlers(app);
+  methodNotAllowed(app);
   drainOnClose(app);
 
   // Connections. Auth gets a pool of its own, so sign-ups and sign-ins never

@@ -76,33 +76,75 @@ export async function beginTurn(
   return { history };
 }
 
+/**
+ * A conversation list's cursor: the last conversation's updated_at (microseconds
+ * since 1970) and id. Every string of this shape is a position in the list.
+ */
+export const conversationCursorPattern = /^[0-9]{1,17}\.[A-Za-z0-9_-]{1,100}$/;
+
+/** A page of the user's conversations, latest first. */
 export async function listConversations(
   db: pg.Pool,
   userId: string,
-  limit: number,
-): Promise<ConversationSummary[]> {
-  const { rows } = await db.query<ConversationSummary>(
-    `SELECT id, title, created_at AS "createdAt", updated_at AS "updatedAt"
-       FROM conversations WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT $2`,
-    [userId, limit],
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
+  const values: unknown[] = [userId, page.limit + 1];
+  let after = '';
+  if (page.cursor) {
+    const separator = page.cursor.indexOf('.');
+    const micros = BigInt(page.cursor.slice(0, separator));
+    values.push(String(micros / 1_000_000n), String(micros % 1_000_000n), page.cursor.slice(separator + 1));
+    after = `AND (updated_at, id) < (timestamptz 'epoch' + $3::bigint * interval '1 second'
+               + $4::integer * interval '1 microsecond', $5)`;
+  }
+  const { rows } = await db.query<ConversationSummary & { key: string }>(
+    `SELECT id, title, created_at AS "createdAt", updated_at AS "updatedAt",
+            (extract(epoch FROM updated_at) * 1000000)::bigint::text AS key
+       FROM conversations WHERE user_id = $1 ${after}
+      ORDER BY updated_at DESC, id DESC LIMIT $2`,
+    values,
   );
-  return rows;
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(({ key: _key, ...summary }) => summary),
+    nextCursor: rows.length > page.limit && last ? `${last.key}.${last.id}` : null,
+  };
 }
 
-/** The last `limit` messages, oldest first. */
-export async function loadMessages(
+/** A message page's cursor: the oldest message's place in the conversation (seq). */
+export const messageCursorPattern = /^[1-9][0-9]{0,17}$/;
+/** The most one page of messages holds, counting the parts' JSON: one message at least. */
+export const messagePageBytes = 256 * 1024;
+
+/**
+ * The latest messages before the cursor, oldest first: at most `limit`, and no
+ * more than messagePageBytes of parts unless a single message is larger. Sizes
+ * are read first, so a page never loads what it will not send.
+ */
+export async function loadMessagePage(
   db: pg.Pool,
   conversationId: string,
-  limit: number,
-): Promise<StoredMessage[]> {
-  const { rows } = await db.query<StoredMessage>(
-    `SELECT id, role, parts, "createdAt" FROM (
-       SELECT seq, id, role, parts, created_at AS "createdAt" FROM chat_messages
-        WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2
-     ) recent ORDER BY seq`,
-    [conversationId, limit],
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ messages: StoredMessage[]; nextCursor: string | null }> {
+  const { rows: sizes } = await db.query<{ seq: string; bytes: number }>(
+    `SELECT seq::text, octet_length(parts::text) AS bytes FROM chat_messages
+      WHERE conversation_id = $1 AND seq < $2::bigint ORDER BY seq DESC LIMIT $3`,
+    [conversationId, page.cursor ?? '9223372036854775807', page.limit + 1],
   );
-  return rows;
+  const chosen: string[] = [];
+  let total = 0;
+  for (const { seq, bytes } of sizes.slice(0, page.limit)) {
+    if (chosen.length > 0 && total + bytes > messagePageBytes) break;
+    chosen.push(seq);
+    total += bytes;
+  }
+  const { rows: messages } = await db.query<StoredMessage>(
+    `SELECT id, role, parts, created_at AS "createdAt" FROM chat_messages
+      WHERE conversation_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq`,
+    [conversationId, chosen],
+  );
+  return { messages, nextCursor: sizes.length > chosen.length ? (chosen.at(-1) ?? null) : null };
 }
 
 /** Saves the assistant's reply (its conversation's updated_at was set when the turn began). */

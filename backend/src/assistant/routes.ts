@@ -5,22 +5,51 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { userOf } from '../auth/index.ts';
 import { isTimeZone, type Config } from '../config/index.ts';
-import { AppError } from '../errors/index.ts';
+import { AppError, errorResponses } from '../errors/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
-import { noNul } from '../tasks/index.ts';
+import { trimmedText } from '../tasks/index.ts';
 import type { Assistant } from './chat.ts';
-import { beginTurn, findConversation, listConversations, loadMessages } from './conversations.ts';
+import {
+  beginTurn,
+  conversationCursorPattern,
+  findConversation,
+  listConversations,
+  loadMessagePage,
+  messageCursorPattern,
+  messagePageBytes,
+} from './conversations.ts';
 
 const conversationId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be 1-100 letters, digits, "-" or "_"' });
+/** The shape of an IANA time zone name (Europe/Paris, America/Argentina/Buenos_Aires, Etc/GMT+1, UTC). */
+const timeZoneName = /^[A-Za-z][A-Za-z0-9_+-]{0,40}(?:\/[A-Za-z0-9_+-]{1,40}){0,3}$/;
 const messageId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be 1-100 letters, digits, "-" or "_"' });
 
+const limit = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback);
+
 const conversation = z
   .object({ id: z.string(), title: z.string(), createdAt: z.string(), updatedAt: z.string() })
   .meta({ id: 'Conversation' });
+const conversationPage = z
+  .object({ items: z.array(conversation), nextCursor: z.string().nullable() })
+  .meta({ id: 'ConversationPage' });
+const listQuery = z.strictObject({
+  limit: limit(100, 20),
+  cursor: z
+    .string()
+    .regex(conversationCursorPattern, { error: 'is not a cursor from this API' })
+    .optional()
+    .describe("A page's nextCursor: the conversations after it"),
+});
 const storedMessage = z
   .object({
     id: z.string(),
@@ -29,6 +58,19 @@ const storedMessage = z
     createdAt: z.string(),
   })
   .meta({ id: 'ChatMessage' });
+const messagesQuery = z.strictObject({
+  limit: limit(100, 50),
+  cursor: z
+    .string()
+    .regex(messageCursorPattern, { error: 'is not a cursor from this API' })
+    .optional()
+    .describe("A page's nextCursor: the messages said before that page"),
+});
+
+const sseEvent = z.looseObject({
+  event: z.string().optional(),
+  data: z.string().describe('A UIMessageChunk as JSON; [DONE] ends the stream'),
+});
 
 const tags = ['assistant'];
 
@@ -43,12 +85,7 @@ export interface AssistantRoutesOptions {
 export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOptions): void {
   const { assistant, db, config, limiter, requireUser } = options;
   const maxChars = config.CHAT_MAX_MESSAGE_CHARS;
-  const text = z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(maxChars, { error: `must be at most ${maxChars} characters` })
-    .regex(noNul, { error: 'must not contain NUL characters (U+0000)' });
+  const text = trimmedText(maxChars);
   // The AI SDK's UI message, as its chat hooks send it; only text from the user.
   const chatBody = z
     .strictObject({
@@ -63,9 +100,14 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
       }),
       timeZone: z
         .string()
-        .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Paris' })
+        .regex(timeZoneName, { error: 'must be an IANA time zone name such as Europe/Paris' })
+        // A zone newer than this server's time zone data must not cost the user their message.
+        .transform((name) => (isTimeZone(name) ? name : undefined))
         .optional()
-        .describe("The user's time zone, for words such as “tomorrow”"),
+        .describe(
+          "The user's time zone, for words such as “tomorrow”. One this server does not know is ignored " +
+            '(the assistant then uses its default, ASSISTANT_TIME_ZONE).',
+        ),
     })
     .meta({ id: 'ChatRequest' });
 
@@ -81,8 +123,17 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
           summary: 'Send a message to the assistant',
           description:
             "Streams the reply as the AI SDK's UI message stream (server-sent events). The server keeps the " +
-            'history: send only the new message. The conversation id comes back in the conversation-id header.',
+            'history: send only the new message. The conversation id comes back in the conversation-id header. ' +
+            "An id that is another user's conversation answers 404.",
           body: chatBody,
+          response: {
+            200: {
+              description: "The reply, as the AI SDK's UI message stream",
+              // Each server-sent event, as clients read it: `data` is one UI message chunk as JSON.
+              content: { 'text/event-stream': { schema: sseEvent } },
+            },
+            ...errorResponses(404, 413, 415),
+          },
         },
       },
       async (request, reply) => {
@@ -119,7 +170,8 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
           timeZone: request.body.timeZone ?? config.ASSISTANT_TIME_ZONE,
           abortSignal: abort.signal,
         });
-        return reply.send(response);
+        // A web Response: Fastify streams its body as it is (the 200 schema above only documents it).
+        return reply.send(response as never);
       },
     );
 
@@ -129,11 +181,12 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
         schema: {
           tags,
           summary: "The user's conversations with the assistant, latest first",
-          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
-          response: { 200: z.object({ items: z.array(conversation) }) },
+          description: 'A page of at most `limit` conversations; nextCursor asks for the next page.',
+          querystring: listQuery,
+          response: { 200: conversationPage, ...errorResponses() },
         },
       },
-      async (request) => ({ items: await listConversations(db, userOf(request).id, request.query.limit) }),
+      async (request) => listConversations(db, userOf(request).id, request.query),
     );
 
     routes.get(
@@ -141,15 +194,23 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
       {
         schema: {
           tags,
-          summary: 'One conversation with its messages',
+          summary: 'One conversation with its latest messages',
+          description:
+            `The latest messages, oldest first: at most \`limit\`, and no more than ${messagePageBytes} bytes ` +
+            'of message parts (one message at least, whatever its size). nextCursor asks for the messages ' +
+            'said before these.',
           params: z.strictObject({ id: conversationId }),
-          response: { 200: conversation.extend({ messages: z.array(storedMessage) }) },
+          querystring: messagesQuery,
+          response: {
+            200: conversation.extend({ messages: z.array(storedMessage), nextCursor: z.string().nullable() }),
+            ...errorResponses(404),
+          },
         },
       },
       async (request) => {
         const found = await findConversation(db, userOf(request).id, request.params.id);
         if (!found || found === 'other') throw new AppError('CONVERSATION_NOT_FOUND');
-        return { ...found, messages: await loadMessages(db, found.id, 1000) };
+        return { ...found, ...(await loadMessagePage(db, found.id, request.query)) };
       },
     );
   });

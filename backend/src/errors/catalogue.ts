@@ -5,7 +5,6 @@
 export const errorCatalogue = {
   BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid; see fields.' },
-  INVALID_CURSOR: { status: 400, message: 'The cursor is invalid or belongs to another sort order.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in to continue.' },
   FORBIDDEN_ORIGIN: {
@@ -19,7 +18,13 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, message: 'No such route.' },
   TASK_NOT_FOUND: { status: 404, message: 'Task not found.' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This resource does not answer that method; see Allow.' },
   VERSION_CONFLICT: { status: 409, message: 'The task was changed by someone else; reload it and retry.' },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    message:
+      'Send the version you last read (version in the body, or If-Match) so no other change is overwritten.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   IDEMPOTENCY_KEY_REUSED: {

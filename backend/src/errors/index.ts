@@ -2,3 +2,4 @@ export { AppError, errorCatalogue, validationError, type ErrorCode, type FieldEr
 export { isDatabaseUnavailable } from './database.ts';
 export { fieldErrorsFromIssues } from './fields.ts';
 export { installErrorHandlers, sendError, toAppError } from './handler.ts';
+export { errorBody, errorResponses } from './responses.ts';

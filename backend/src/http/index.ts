@@ -4,3 +4,4 @@ export { helmetHeaders, security } from './security.ts';
 export { openapi } from './openapi.ts';
 export { drainOnClose } from './graceful-close.ts';
 export { createLogger, requestLog, redactPaths } from './logging.ts';
+export { methodNotAllowed } from './method-not-allowed.ts';

@@ -1,5 +1,4 @@
 import type { Db } from '../db/index.ts';
-import { AppError } from '../errors/index.ts';
 import type { CreateTaskInput, ListTasksQuery, Task, TaskSort, UpdateTaskInput } from './schema.ts';
 
 // Every statement here is parameterised and scoped by user_id.
@@ -35,28 +34,47 @@ function toTask(row: TaskRow): Task {
   };
 }
 
-// Shapes of cursor keys, as Postgres prints them (the session runs in UTC).
-const timestampKey = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00$/;
-
-/** Sort expressions, the type their cursor key is cast back to, and the key's shape. */
-const sortColumns: Record<string, { expression: string; type: string; key: RegExp }> = {
-  createdAt: { expression: 'created_at', type: 'timestamptz', key: timestampKey },
-  updatedAt: { expression: 'updated_at', type: 'timestamptz', key: timestampKey },
+/**
+ * Sort expressions (as the indexes have them), the key a cursor keeps for a row
+ * (SQL, as text; see cursor.ts), and the SQL value a cursor's key stands for.
+ * Every key the cursor pattern admits is a value Postgres can hold.
+ */
+interface SortColumn {
+  expression: string;
+  keyOf: string;
+  value: (key: string, param: (value: unknown) => string) => string;
+}
+const microsecondsKey = (column: string): SortColumn => ({
+  expression: column,
+  keyOf: `(extract(epoch FROM ${column}) * 1000000)::bigint::text`,
+  value: (key, param) => {
+    const micros = BigInt(key);
+    const seconds = param(String(micros / 1_000_000n));
+    const rest = param(String(micros % 1_000_000n));
+    return `(timestamptz 'epoch' + ${seconds}::bigint * interval '1 second' + ${rest}::integer * interval '1 microsecond')`;
+  },
+});
+const sortColumns: Record<string, SortColumn> = {
+  createdAt: microsecondsKey('created_at'),
+  updatedAt: microsecondsKey('updated_at'),
   dueDate: {
     expression: "coalesce(due_date, 'infinity'::date)",
-    type: 'date',
-    key: /^(\d{4}-\d{2}-\d{2}|infinity)$/,
+    keyOf: "coalesce((due_date - date '1970-01-01')::text, 'none')",
+    // Two parameters, not a CASE on one: Postgres may fold 'none'::integer and fail.
+    value: (key, param) =>
+      `coalesce(date '1970-01-01' + ${param(key === 'none' ? null : Number(key))}::integer, 'infinity'::date)`,
   },
   priority: {
     expression: "(CASE priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END)",
-    type: 'integer',
-    key: /^[123]$/,
+    keyOf: "(CASE priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END)::text",
+    value: (key, param) => `${param(Number(key))}::integer`,
   },
-  title: { expression: 'lower(title)', type: 'text', key: /^[\s\S]{1,200}$/ },
+  title: {
+    expression: 'lower(title)',
+    keyOf: 'lower(title)',
+    value: (key, param) => `${param(key)}::text`,
+  },
 };
-
-const invalidCursor = () =>
-  new AppError('INVALID_CURSOR', { fields: { cursor: 'is not a cursor from this API' } });
 
 function sortOf(sort: TaskSort) {
   const descending = sort.startsWith('-');
@@ -109,27 +127,20 @@ export async function selectTasks(
     where.push(`(title ILIKE ${pattern} OR notes ILIKE ${pattern})`);
   }
   if (after) {
-    if (!sort.key.test(after.key)) throw invalidCursor();
     const comparison = sort.descending ? '<' : '>';
     where.push(
-      `(${sort.expression}, id) ${comparison} (${param(after.key)}::${sort.type}, ${param(after.id)}::uuid)`,
+      `(${sort.expression}, id) ${comparison} (${sort.value(after.key, param)}, ${param(after.id)}::uuid)`,
     );
   }
   const direction = sort.descending ? 'DESC' : 'ASC';
   const limit = param(query.limit + 1);
-  const { rows } = await db
-    .query<TaskRow & { sort_key: string }>(
-      `SELECT ${columns}, (${sort.expression})::text AS sort_key FROM tasks
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${sort.expression} ${direction}, id ${direction}
-       LIMIT ${limit}`,
-      values,
-    )
-    .catch((error: unknown) => {
-      // A key of the right shape that Postgres still rejects (e.g. 2026-02-30): class 22, data exception.
-      if (after && String((error as { code?: unknown }).code).startsWith('22')) throw invalidCursor();
-      throw error;
-    });
+  const { rows } = await db.query<TaskRow & { sort_key: string }>(
+    `SELECT ${columns}, ${sort.keyOf} AS sort_key FROM tasks
+     WHERE ${where.join(' AND ')}
+     ORDER BY ${sort.expression} ${direction}, id ${direction}
+     LIMIT ${limit}`,
+    values,
+  );
   const page = rows.slice(0, query.limit);
   const lastRow = page.at(-1);
   const more = rows.length > query.limit;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { userOf } from '../auth/index.ts';
-import { validationError } from '../errors/index.ts';
+import { AppError, errorResponses } from '../errors/index.ts';
 import {
   createTaskInput,
   listTasksQuery,
@@ -13,15 +13,6 @@ import {
   type Task,
 } from './schema.ts';
 import type { TaskService } from './service.ts';
-
-const errorBody = z
-  .looseObject({
-    code: z.string(),
-    message: z.string(),
-    fields: z.record(z.string(), z.string()).optional(),
-    requestId: z.string(),
-  })
-  .meta({ id: 'Error' });
 
 const idParams = z.strictObject({ id: taskId });
 
@@ -38,14 +29,10 @@ const createHeaders = z.looseObject({
     .optional(),
 });
 
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  429: errorBody,
-};
+// What each kind of route may answer besides its success (see errorResponses).
+const readErrors = errorResponses(404);
+const writeErrors = errorResponses(404, 409);
+const bodyErrors = errorResponses(404, 409, 413, 415, 428);
 const tags = ['tasks'];
 
 /** The If-Match version after validation (the header schema turned it into a number). */
@@ -79,7 +66,7 @@ export function taskRoutes(app: FastifyInstance, { tasks, requireUser }: TaskRou
           description: 'With an Idempotency-Key header, retries return the first result and create nothing.',
           headers: createHeaders,
           body: createTaskInput,
-          response: { 201: task, 422: errorBody, ...errors },
+          response: { 201: task, ...errorResponses(413, 415, 422) },
         },
       },
       async (request, reply) => {
@@ -102,7 +89,7 @@ export function taskRoutes(app: FastifyInstance, { tasks, requireUser }: TaskRou
           tags,
           summary: 'List tasks',
           querystring: listTasksQuery,
-          response: { 200: taskPage, ...errors },
+          response: { 200: taskPage, ...errorResponses() },
         },
       },
       async (request) => tasks.list(ctx(request), request.query),
@@ -110,7 +97,7 @@ export function taskRoutes(app: FastifyInstance, { tasks, requireUser }: TaskRou
 
     routes.get(
       '/api/tasks/:id',
-      { schema: { tags, summary: 'Get a task', params: idParams, response: { 200: task, ...errors } } },
+      { schema: { tags, summary: 'Get a task', params: idParams, response: { 200: task, ...readErrors } } },
       async (request, reply) => withEtag(reply, await tasks.get(ctx(request), request.params.id)),
     );
 
@@ -121,23 +108,28 @@ export function taskRoutes(app: FastifyInstance, { tasks, requireUser }: TaskRou
           tags,
           summary: 'Change a task',
           description:
-            'Send the version you last read, in the body or as If-Match; a stale version answers 409.',
+            'Send the version you last read, in the body or as If-Match: without either it answers 428; ' +
+            'a stale version answers 409 (and so do two different versions: one of them is stale).',
           params: idParams,
           headers: versionHeaders,
           body: updateTaskInput,
-          response: { 200: task, ...errors },
+          response: { 200: task, ...bodyErrors },
         },
       },
       async (request, reply) => {
         const { version: bodyVersion, ...changes } = request.body;
         const headerVersion = ifMatchOf(request);
+        // Two versions that differ cannot both be the current one.
         if (bodyVersion !== undefined && headerVersion !== undefined && bodyVersion !== headerVersion) {
-          throw validationError({ version: 'differs from If-Match; send one version' });
+          throw new AppError('VERSION_CONFLICT', {
+            message: 'The body and If-Match name different versions; send the one you last read.',
+          });
         }
         const version = bodyVersion ?? headerVersion;
+        // RFC 6585: an edit must be conditional, or it could overwrite a change it never saw.
         if (version === undefined) {
-          throw validationError({
-            version: 'is required: send the version you last read, in the body or as If-Match',
+          throw new AppError('PRECONDITION_REQUIRED', {
+            fields: { version: 'is required: send the version you last read, in the body or as If-Match' },
           });
         }
         return withEtag(reply, await tasks.update(ctx(request), request.params.id, changes, version));
@@ -157,7 +149,7 @@ export function taskRoutes(app: FastifyInstance, { tasks, requireUser }: TaskRou
             description: 'If-Match is optional here; completing a done task changes nothing.',
             params: idParams,
             headers: versionHeaders,
-            response: { 200: task, ...errors },
+            response: { 200: task, ...writeErrors },
           },
         },
         async (request, reply) =>
@@ -173,7 +165,7 @@ export function taskRoutes(app: FastifyInstance, { tasks, requireUser }: TaskRou
           summary: 'Delete a task',
           params: idParams,
           headers: versionHeaders,
-          response: { 204: z.null().describe('Deleted'), ...errors },
+          response: { 204: z.null().describe('Deleted'), ...writeErrors },
         },
       },
       async (request, reply) => {

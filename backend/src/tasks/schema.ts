@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorPattern } from './cursor.ts';
 
 // One schema per operation. REST routes, the assistant's tools and MCP all
 // parse with these before calling the service.
@@ -18,7 +19,15 @@ export const taskSort = z.enum([
   '-title',
 ]);
 
-const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+/**
+ * Years 0001-9999: Postgres has no year 0, and ISO dates have four digits. Two
+ * patterns (zod's calendar check and this), both in the OpenAPI document.
+ */
+const isoDate = z.iso
+  .date({ error: 'must be a date as YYYY-MM-DD' })
+  .regex(/^(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])-/, {
+    error: 'must be a date from year 0001 to 9999',
+  });
 /**
  * Postgres text cannot hold U+0000: such input is the caller's mistake (400), not
  * a 500. A pattern rather than a refinement, so the OpenAPI document says it too.
@@ -26,17 +35,32 @@ const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 // eslint-disable-next-line no-control-regex -- matching the control character is the point
 export const noNul = /^[^\u0000]*$/;
 const noNulError = { error: 'must not contain NUL characters (U+0000)' };
-const title = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'must be at most 200 characters' })
-  .regex(noNul, noNulError);
+/**
+ * Text that is more than white space: some character String.prototype.trim keeps.
+ * The white space is spelled out rather than written \S, which regex engines
+ * (the fuzzer's among them) read differently.
+ */
+export const notBlank = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+/** Trimmed text of 1..max characters as sent (the limit counts the spaces that trimming removes). */
+export function trimmedText(max: number) {
+  return z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(notBlank, { error: 'must not be empty' })
+    .regex(noNul, noNulError)
+    .trim();
+}
+const title = trimmedText(200);
 const notes = z
   .string({ error: 'must be a string' })
   .max(10_000, { error: 'must be at most 10000 characters' })
   .regex(noNul, noNulError);
-const version = z.int({ error: 'must be an integer' }).positive({ error: 'must be positive' });
+/** A task's version is a Postgres integer. */
+export const maxVersion = 2_147_483_647;
+const version = z
+  .int({ error: 'must be an integer' })
+  .positive({ error: 'must be positive' })
+  .max(maxVersion, { error: `must be at most ${maxVersion}` });
 
 export const taskId = z.uuid({ error: 'must be a task id (UUID)' });
 
@@ -74,6 +98,7 @@ export const createTaskInput = z
   })
   .meta({ id: 'CreateTask' });
 
+const changeable = ['title', 'notes', 'priority', 'dueDate', 'status'] as const;
 export const updateTaskInput = z
   .strictObject({
     title: title.optional(),
@@ -86,24 +111,22 @@ export const updateTaskInput = z
   .refine((input) => Object.keys(input).some((key) => key !== 'version'), {
     error: 'must change at least one of title, notes, priority, dueDate, status',
   })
-  .meta({ id: 'UpdateTask' });
+  // The refinement above, as JSON Schema says it (zod cannot turn a refinement into one).
+  .meta({ id: 'UpdateTask', anyOf: changeable.map((field) => ({ required: [field] })) });
 
 export const listTasksQuery = z.strictObject({
   status: taskStatus.optional(),
   priority: taskPriority.optional(),
   dueBefore: isoDate.optional().describe('Only tasks due strictly before this date'),
   dueAfter: isoDate.optional().describe('Only tasks due strictly after this date'),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .regex(noNul, noNulError)
-    .optional()
-    .describe('Words to find in the title or notes'),
-  sort: taskSort.default('-createdAt'),
+  q: trimmedText(200).optional().describe('Words to find in the title or notes'),
+  sort: taskSort.default('-createdAt').describe('Ignored with a cursor: a cursor goes on in its own order'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: z
+    .string()
+    .regex(cursorPattern, { error: 'is not a cursor from this API' })
+    .optional()
+    .describe("A page's nextCursor: the next page of the same listing, in the same order"),
 });
 // No .meta({ id }) here: query parameters must stay inline for OpenAPI.
 

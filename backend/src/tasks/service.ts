@@ -102,9 +102,11 @@ export function createTaskService({ db }: { db: pg.Pool }): TaskService {
     },
 
     async list(ctx, query) {
-      const after = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
-      const { tasks, last } = await repository.selectTasks(db, ctx.userId, query, after);
-      return { items: tasks, nextCursor: last ? encodeCursor({ sort: query.sort, ...last }) : null };
+      // A cursor goes on with the listing it came from, in its order.
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const sort = after?.sort ?? query.sort;
+      const { tasks, last } = await repository.selectTasks(db, ctx.userId, { ...query, sort }, after);
+      return { items: tasks, nextCursor: last ? encodeCursor({ sort, ...last }) : null };
     },
 
     async update(ctx, id, changes, expectedVersion) {

@@ -139,10 +139,11 @@ export class FakeApi {
     if (path === '/api/conversations') {
       return json(200, {
         items: this.conversations.map(({ id, title }) => ({ id, title, createdAt: '', updatedAt: '' })),
+        nextCursor: null,
       });
     }
     const conversation = this.conversations.find((c) => path === `/api/conversations/${c.id}`);
-    if (conversation) return json(200, { ...conversation, createdAt: '', updatedAt: '' });
+    if (conversation) return json(200, { ...conversation, createdAt: '', updatedAt: '', nextCursor: null });
     if (path === '/api/chat' && method === 'POST') return this.chat();
     const match = /^\/api\/tasks\/([^/]+)(?:\/(complete|reopen))?$/.exec(path);
     const task = match ? this.tasks.get(match[1] ?? '') : undefined;
