@@ -3,8 +3,11 @@
 // session cookie; one visit in five (at random) ends by signing out, so the
 // next one signs in again. A visit creates tasks, lists and filters, edits with a version,
 // completes, asks the assistant to add and complete a task, and deletes.
-// Checks assert what the user would see (the task is in the list), not only statuses.
-import { check, fail, sleep } from 'k6';
+// Checks assert what the user would see (the task is in the list), not only
+// statuses. A server that fails (a 503, a cut connection, a body that is not a
+// task) is a failed check, and the visit goes on as a user would: it never
+// aborts on an answer it did not expect.
+import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import { api, body, type Task } from './api.ts';
@@ -31,57 +34,111 @@ const email = () => `load-${runTag}-${exec.vu.idInTest}@example.com`;
 const uid = () =>
   `${exec.vu.idInTest}-${exec.vu.iterationInScenario}-${Math.random().toString(36).slice(2, 10)}`;
 
-function record(action: 'created' | 'deleted' | 'deleting', task: Task): void {
-  // One line per acknowledged write (and per delete sent: its answer may never
-  // come); the harness reads them from k6's console output.
-  // eslint-disable-next-line no-console -- the console output is the channel
-  console.log(`reconcile ${action} ${task.id}`);
-  if (action !== 'deleting') (action === 'created' ? created : deleted).add(1);
+/** A task as the API returned it, or undefined when the answer was something else. */
+function taskIn(value: unknown): Task | undefined {
+  const task = value as Partial<Task> | null | undefined;
+  return typeof task?.id === 'string' && typeof task.version === 'number' ? (task as Task) : undefined;
 }
+
+/** The items of a list answer; none when the answer was an error. */
+function itemsIn(value: unknown): Task[] {
+  const items = (value as { items?: unknown } | null | undefined)?.items;
+  return Array.isArray(items) ? (items as Task[]) : [];
+}
+
+/**
+ * One line per write the harness reconciles with the database afterwards: each
+ * write as it is sent (its answer may never come), and each state the API
+ * acknowledged. The harness reads them from k6's console output.
+ */
+type Logged =
+  | { op: 'ack'; task: Pick<Task, 'id' | 'title' | 'status' | 'version'> }
+  | { op: 'send'; kind: 'update'; id: string; title: string; version: number }
+  | { op: 'send'; kind: 'complete' | 'delete'; id: string }
+  | { op: 'deleted'; id: string };
+
+function log(event: Logged): void {
+  // eslint-disable-next-line no-console -- the console output is the channel
+  console.log(`reconcile ${JSON.stringify(event)}`);
+}
+const acknowledged = ({ id, title, status, version }: Task) => {
+  log({ op: 'ack', task: { id, title, status, version } });
+};
 
 function createTask(title: string, priority: Task['priority']): Task | undefined {
   const response = api.createTask({ title, priority }, `key-${uid()}`);
-  const task = body(response) as Task | undefined;
+  const task = taskIn(body(response));
   const ok = check(response, {
     'create: 201 with the task': (r) => r.status === 201 && task?.title === title,
   });
-  if (ok && task) record('created', task);
-  return ok ? task : undefined;
+  if (!ok || !task) return undefined;
+  acknowledged(task);
+  created.add(1);
+  return task;
 }
 
 function listed(query: string, title: string): Task | undefined {
-  const page = body(api.listTasks(query)) as { items: Task[] } | undefined;
-  return page?.items.find((task) => task.title === title);
+  return itemsIn(body(api.listTasks(query))).find((task) => task.title === title);
 }
 
 function assistant(title: string): void {
   const conversation = `conv-${uid()}`;
   const added = api.chat(conversation, `msg-${uid()}`, `add a task called ${title}`);
-  const task = listed(`?q=${encodeURIComponent(title)}`, title);
-  if (
-    !check(added, { 'assistant: the task it added is listed': (r) => r.status === 200 && task !== undefined })
-  )
-    return;
-  record('created', task as Task);
+  const task = added.status === 200 ? listed(`?q=${encodeURIComponent(title)}`, title) : undefined;
+  if (!check(added, { 'assistant: the task it added is listed': () => task !== undefined }) || !task) return;
+  acknowledged(task);
+  created.add(1);
   think();
+  log({ op: 'send', kind: 'complete', id: task.id });
   const completed = api.chat(conversation, `msg-${uid()}`, `mark ${title} as done`);
-  check(completed, {
-    'assistant: the task it completed is done': (r) =>
-      r.status === 200 && listed(`?status=done&q=${encodeURIComponent(title)}`, title)?.status === 'done',
-  });
+  const done =
+    completed.status === 200 ? listed(`?status=done&q=${encodeURIComponent(title)}`, title) : undefined;
+  if (check(completed, { 'assistant: the task it completed is done': () => done?.status === 'done' }) && done)
+    acknowledged(done);
 }
 
 /** Signs up on the first visit (which signs in), signs in when the last visit signed out. */
 function arrive(): boolean {
   if (!signedUp) {
     const response = api.signUp(email(), password);
-    if (!check(response, { 'sign up: 200': (r) => r.status === 200 })) fail(`sign up: ${response.status}`);
-    signedUp = signedIn = true;
+    // A sign-up that failed (the server was down) is tried again on the next visit.
+    signedUp = signedIn = check(response, { 'sign up: 200': (r) => r.status === 200 });
   } else if (!signedIn) {
     const response = api.signIn(email(), password);
     signedIn = check(response, { 'sign in: 200': (r) => r.status === 200 });
   }
   return signedIn;
+}
+
+function edit(task: Task): void {
+  const title = `${task.title} (oat)`;
+  log({ op: 'send', kind: 'update', id: task.id, title, version: task.version });
+  const response = api.updateTask(task.id, { title, version: task.version });
+  const saved = taskIn(body(response));
+  if (
+    check(response, {
+      'edit: saved with the version read': (r) => r.status === 200 && saved?.version === task.version + 1,
+    }) &&
+    saved
+  )
+    acknowledged(saved);
+}
+
+function complete(task: Task): void {
+  log({ op: 'send', kind: 'complete', id: task.id });
+  const response = api.completeTask(task.id);
+  const saved = taskIn(body(response));
+  if (check(response, { 'complete: done': (r) => r.status === 200 && saved?.status === 'done' }) && saved)
+    acknowledged(saved);
+}
+
+function remove(task: Task): void {
+  log({ op: 'send', kind: 'delete', id: task.id });
+  const response = api.deleteTask(task.id);
+  if (check(response, { 'delete: 204': (r) => r.status === 204 })) {
+    log({ op: 'deleted', id: task.id });
+    deleted.add(1);
+  }
 }
 
 export function journey(): void {
@@ -102,35 +159,19 @@ export function journey(): void {
 
   check(api.listTasks('?status=open&priority=high'), {
     'list: the high-priority open task is there': (r) =>
-      ((body(r) as { items: Task[] } | undefined)?.items ?? []).some(
-        (task) => task.title === `write report ${id}`,
-      ),
+      itemsIn(body(r)).some((task) => task.title === `write report ${id}`),
   });
   think();
 
   const [first, second, third] = tasks;
-  if (first) {
-    const edited = api.updateTask(first.id, { title: `${first.title} (oat)`, version: first.version });
-    check(edited, {
-      'edit: saved with the version read': (r) =>
-        r.status === 200 && (body(r) as Task | undefined)?.version === first.version + 1,
-    });
-  }
-  if (second) {
-    check(api.completeTask(second.id), {
-      'complete: done': (r) => (body(r) as Task | undefined)?.status === 'done',
-    });
-  }
+  if (first) edit(first);
+  if (second) complete(second);
   think();
 
   assistant(`water plants ${id}`);
   think();
 
-  if (third) {
-    record('deleting', third);
-    const response = api.deleteTask(third.id);
-    if (check(response, { 'delete: 204': (r) => r.status === 204 })) record('deleted', third);
-  }
+  if (third) remove(third);
   if (Math.random() < 1 / signOutEvery) {
     signedIn = !check(api.signOut(), { 'sign out: 200': (r) => r.status === 200 });
   }

@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { abortThreshold } from '@todo/loadtests/thresholds';
 import { repoRoot } from '../paths.ts';
-import type { Writes } from './reconcile.ts';
+import { parseWriteLog, type WriteLog } from './writes.ts';
 
 export const k6Missing =
   'k6 is not installed: bash scripts/k6.sh builds it with Go (npm run provision runs it), or install k6 1.x from grafana.com/docs/k6';
@@ -143,12 +143,7 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
   return { exitCode, summaryPath, dashboardPath, consolePath, summary };
 }
 
-/** The task ids the load was told were created and deleted, and the deletes it sent, from k6's console output. */
-export async function acknowledgedWrites(consolePath: string): Promise<Writes> {
-  const text = existsSync(consolePath) ? await readFile(consolePath, 'utf8') : '';
-  const writes: Writes = { created: [], deleted: [], deleting: [] };
-  for (const match of text.matchAll(/reconcile (created|deleted|deleting) ([0-9a-f-]{36})/g)) {
-    writes[match[1] as keyof Writes].push(match[2] as string);
-  }
-  return writes;
+/** What the load was told about each task, from k6's console output. */
+export async function writeLog(consolePath: string): Promise<WriteLog> {
+  return parseWriteLog(existsSync(consolePath) ? await readFile(consolePath, 'utf8') : '');
 }

@@ -1,25 +1,34 @@
-// After the load: did the database keep exactly what the load was told?
-// Every acknowledged create exists once, every acknowledged delete is gone. A
-// delete that was sent but never answered (the run ended, the request timed
-// out) may or may not have happened: either state of that task is right.
+// After the load: does the database hold exactly what the load was told? Every
+// task's last acknowledged write decides its state: created, edited (title and
+// version), completed, deleted. A write that was sent but never answered (the
+// server failed mid-way, the run ended) may or may not have happened: either
+// state is right. Nothing is stored twice.
 import { DockerCommandError, execIn } from '../docker/index.ts';
+import { allows, expectations, type Outcome, type TaskState, type WriteLog } from './writes.ts';
 
-/** What the load logged: creates and deletes acknowledged, and deletes sent. */
-export interface Writes {
-  created: string[];
-  deleted: string[];
-  deleting: string[];
+/** A task the database holds otherwise than the load's writes allow. */
+export interface Mismatch {
+  id: string;
+  /** The state the last acknowledged write left. */
+  expected: Outcome;
+  found: Outcome;
 }
 
 export interface Reconciliation {
+  /** Tasks acknowledged as created. */
   created: number;
+  /** Acknowledged edits and completions. */
+  updated: number;
+  /** Acknowledged deletes. */
   deleted: number;
-  /** Deletes sent without an answer: the task may exist or not. */
+  /** Writes sent without an answer: either outcome is accepted. */
   inDoubt: number;
-  /** Acknowledged creates (not deleted since) that are not in the database. */
+  /** Tasks acknowledged (and not deleted since) that are not in the database. */
   missing: string[];
   /** Acknowledged deletes still in the database. */
   undeleted: string[];
+  /** Tasks whose title, status or version is not what the last acknowledged write left. */
+  changed: Mismatch[];
   /** Titles of this run's users stored more than once (a retried create applied twice). */
   duplicated: string[];
 }
@@ -43,17 +52,20 @@ const uuidList = (ids: string[]) => `'{${ids.filter((id) => /^[0-9a-f-]{36}$/.te
 
 export async function reconcile(
   postgresContainer: string,
-  writes: Writes,
+  log: WriteLog,
   runTag: string,
 ): Promise<Reconciliation> {
-  const deleted = new Set(writes.deleted);
-  const inDoubt = new Set(writes.deleting.filter((id) => !deleted.has(id)));
-  const kept = writes.created.filter((id) => !deleted.has(id) && !inDoubt.has(id));
-  const present = new Set(
-    await psql(
-      postgresContainer,
-      `SELECT id FROM tasks WHERE id = ANY(${uuidList([...kept, ...deleted])});\n`,
-    ),
+  const expected = expectations(log);
+  const rows = await psql(
+    postgresContainer,
+    `SELECT json_build_object('id', id, 'title', title, 'status', status, 'version', version)
+       FROM tasks WHERE id = ANY(${uuidList(expected.map((e) => e.id))});\n`,
+  );
+  const stored = new Map(
+    rows.map((row) => {
+      const task = JSON.parse(row) as TaskState;
+      return [task.id, task];
+    }),
   );
   const duplicated = await psql(
     postgresContainer,
@@ -61,12 +73,27 @@ export async function reconcile(
       WHERE u.email LIKE 'load-${runTag.replace(/[^a-z0-9]/g, '')}-%'
       GROUP BY t.user_id, t.title HAVING count(*) > 1;\n`,
   );
-  return {
-    created: writes.created.length,
-    deleted: deleted.size,
-    inDoubt: inDoubt.size,
-    missing: kept.filter((id) => !present.has(id)),
-    undeleted: [...deleted].filter((id) => present.has(id)),
+  const found: Reconciliation = {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    inDoubt: 0,
+    missing: [],
+    undeleted: [],
+    changed: [],
     duplicated,
   };
+  for (const expectation of expected) {
+    const { acknowledged } = expectation;
+    found.created += 1;
+    found.deleted += acknowledged === 'absent' ? 1 : 0;
+    found.updated += expectation.writes - 1 - (acknowledged === 'absent' ? 1 : 0);
+    found.inDoubt += expectation.inDoubt;
+    const state: Outcome = stored.get(expectation.id) ?? 'absent';
+    if (allows(expectation, state)) continue;
+    if (state === 'absent') found.missing.push(expectation.id);
+    else if (acknowledged === 'absent') found.undeleted.push(expectation.id);
+    else found.changed.push({ id: expectation.id, expected: acknowledged, found: state });
+  }
+  return found;
 }

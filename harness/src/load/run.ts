@@ -4,7 +4,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectContainers } from '../docker/index.ts';
-import { acknowledgedWrites, runK6, type LoadOptions, type LoadResult } from './k6.ts';
+import { runK6, writeLog, type LoadOptions, type LoadResult } from './k6.ts';
 import { reconcile, type Reconciliation } from './reconcile.ts';
 import { loadFigures, type LoadFigures } from './summary.ts';
 
@@ -21,7 +21,7 @@ export interface LoadOutcome {
 
 /** Acknowledged writes the database does not hold as acknowledged. */
 export const tasksLost = (found: Reconciliation): number =>
-  found.missing.length + found.undeleted.length + found.duplicated.length;
+  found.missing.length + found.undeleted.length + found.changed.length + found.duplicated.length;
 
 /**
  * k6 against options.baseUrl; when `projectName` names the rehearsal behind it,
@@ -51,8 +51,7 @@ export async function runLoad(
     const containers = await projectContainers(options.projectName);
     const postgres = containers.find((c) => c.service === 'postgres');
     if (!postgres) throw new Error(`${options.projectName} has no postgres container`);
-    const writes = await acknowledgedWrites(result.consolePath);
-    const reconciliation = await reconcile(postgres.id, writes, runTag);
+    const reconciliation = await reconcile(postgres.id, await writeLog(result.consolePath), runTag);
     return { result, figures, reconciliation, logPath };
   } catch (error) {
     return { result, figures, reconciliation: null, reconciliationError: (error as Error).message, logPath };
@@ -61,9 +60,10 @@ export async function runLoad(
 
 /** One line for people: what the database holds against what the load was told. */
 export function describeReconciliation(found: Reconciliation): string {
-  const doubt = found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : '';
+  const doubt = found.inDoubt ? ` (${found.inDoubt} writes unanswered: either outcome accepted)` : '';
   return (
-    `${found.created} creates and ${found.deleted} deletes acknowledged${doubt}; ` +
-    `${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated`
+    `${found.created} creates, ${found.updated} edits and completions, ${found.deleted} deletes acknowledged${doubt}; ` +
+    `${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.changed.length} changed, ` +
+    `${found.duplicated.length} duplicated`
   );
 }

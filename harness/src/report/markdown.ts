@@ -1,4 +1,6 @@
 import { mark, markdownTable, measured, megabytes, ms, percent, seconds } from './format.ts';
+import { describeReconciliation } from '../load/index.ts';
+import { faultsSection } from './faults.ts';
 import type { SimReport } from './types.ts';
 
 const headline: Record<SimReport['verdict'], string> = {
@@ -25,9 +27,7 @@ function loadSection(report: SimReport): string[] {
       `${percent(load.failedRate)} failed, checks ${percent(load.checksRate)}.`,
     '',
     found
-      ? `Reconciled with the database: ${found.created} creates and ${found.deleted} deletes acknowledged` +
-        `${found.inDoubt ? ` (${found.inDoubt} deletes unanswered: either state accepted)` : ''}; ` +
-        `**${found.lost} lost** (${found.missing.length} missing, ${found.undeleted.length} not deleted, ${found.duplicated.length} duplicated).`
+      ? `Reconciled with the database, every acknowledged write: ${describeReconciliation(found)}; **${found.lost} lost**.`
       : `Not reconciled: ${load.reconciliationError ?? 'the database could not be read'}.`,
     '',
     `k6's own report: [${load.files.dashboard}](${load.files.dashboard}); its summary: [${load.files.summary}](${load.files.summary}).`,
@@ -77,6 +77,7 @@ export function renderMarkdown(report: SimReport): string {
       ]),
     ),
     ...loadSection(report),
+    ...faultsSection(report),
     ...section(
       'Services',
       ['Service', 'Start-up', 'Restarts', 'OOM kills', 'CPU avg / peak', 'Memory peak / limit'],

@@ -37,6 +37,7 @@ const report = (overrides: Partial<SimReport> = {}): SimReport => ({
   services: [],
   phases: [{ name: 'scenarios', status: 'passed', durationMs: 30_000 }],
   load: null,
+  faults: null,
   artefacts: { dir: 'r', json: 'r/report.json', markdown: 'r/report.md', junit: 'r/junit.xml' },
   ...overrides,
 });
@@ -106,8 +107,10 @@ describe('the report for people and for CI', () => {
         ],
         reconciliation: {
           created: 2000,
+          updated: 1500,
           deleted: 500,
           inDoubt: 1,
+          changed: [],
           lost: 1,
           missing: ['id-1'],
           undeleted: [],
@@ -135,8 +138,8 @@ describe('the report for people and for CI', () => {
     expect(summary).toContain('k6 report: r/load/dashboard.html');
     const markdown = renderMarkdown(withLoad);
     expect(markdown).toContain('## Load');
-    expect(markdown).toContain('**1 lost** (1 missing, 0 not deleted, 0 duplicated)');
-    expect(markdown).toContain('(1 deletes unanswered: either state accepted)');
+    expect(markdown).toContain('1 missing, 0 not deleted, 0 changed, 0 duplicated; **1 lost**');
+    expect(markdown).toContain('(1 writes unanswered: either outcome accepted)');
     expect(markdown).toContain('| http_req_duration{group:chat} | 80 ms | 300 ms | 400 ms | 500 ms |');
     expect(markdown).toContain('[load/dashboard.html](load/dashboard.html)');
   });

@@ -1,0 +1,108 @@
+// What the load was told about each task, from the lines the k6 journey logs
+// (loadtests/lib/journey.ts): every write it sent and every state the API
+// acknowledged, in order. A task belongs to one virtual user, whose writes
+// follow one another, so the log's order is each task's order.
+
+export interface TaskState {
+  id: string;
+  title: string;
+  status: string;
+  version: number;
+}
+
+/** One line of the journey's write log. */
+export type WriteEvent =
+  | { op: 'ack'; task: TaskState }
+  | { op: 'send'; kind: 'update'; id: string; title: string; version: number }
+  | { op: 'send'; kind: 'complete' | 'delete'; id: string }
+  | { op: 'deleted'; id: string };
+
+/** Each task's events in the order they happened. */
+export type WriteLog = Map<string, WriteEvent[]>;
+
+const eventId = (event: WriteEvent): string => (event.op === 'ack' ? event.task.id : event.id);
+
+/** The journey's `reconcile {...}` lines (k6's console output), by task. */
+export function parseWriteLog(text: string): WriteLog {
+  const log: WriteLog = new Map();
+  for (const [, json] of text.matchAll(/reconcile (\{.*\})\s*$/gm)) {
+    let event: WriteEvent;
+    try {
+      event = JSON.parse(json ?? '') as WriteEvent;
+    } catch {
+      continue; // a line cut short when k6 was stopped
+    }
+    const id = eventId(event);
+    if (!/^[0-9a-f-]{36}$/.test(id)) continue;
+    const events = log.get(id) ?? [];
+    events.push(event);
+    log.set(id, events);
+  }
+  return log;
+}
+
+export type Outcome = TaskState | 'absent';
+
+/** What the database may hold of one task: the acknowledged state, or one an unanswered write made. */
+export interface Expectation {
+  id: string;
+  acknowledged: Outcome;
+  acceptable: Outcome[];
+  /** Writes sent after the last acknowledgement that never got an answer. */
+  inDoubt: number;
+  /** Acknowledged writes to it: its creation, edits, completions, its deletion. */
+  writes: number;
+}
+
+/** The state after a write the API applied. */
+function applied(write: Extract<WriteEvent, { op: 'send' }>, state: Outcome): Outcome {
+  if (state === 'absent' || write.kind === 'delete') return 'absent';
+  if (write.kind !== 'update') {
+    // Completing a done task changes nothing (not even its version).
+    return state.status === 'done' ? state : { ...state, status: 'done', version: state.version + 1 };
+  }
+  // An edit names the version it read: against any other it is refused (409).
+  return state.version === write.version
+    ? { ...state, title: write.title, version: state.version + 1 }
+    : state;
+}
+
+const same = (a: Outcome, b: Outcome) =>
+  a === 'absent' || b === 'absent'
+    ? a === b
+    : a.title === b.title && a.status === b.status && a.version === b.version;
+
+/** For each task the load saw acknowledged, what the database may hold now. */
+export function expectations(log: WriteLog): Expectation[] {
+  const found: Expectation[] = [];
+  for (const [id, events] of log) {
+    let acknowledged: Outcome | undefined;
+    let pending: Extract<WriteEvent, { op: 'send' }>[] = [];
+    let writes = 0;
+    for (const event of events) {
+      if (event.op === 'send') pending.push(event);
+      else {
+        acknowledged = event.op === 'ack' ? event.task : 'absent';
+        pending = [];
+        writes += 1;
+      }
+    }
+    // Sent but never acknowledged as created: not the load's to check.
+    if (acknowledged === undefined) continue;
+    // Each unanswered write may or may not have been applied, in the order sent.
+    let acceptable: Outcome[] = [acknowledged];
+    for (const write of pending) {
+      const next = acceptable.map((state) => applied(write, state));
+      acceptable = [
+        ...acceptable,
+        ...next.filter((state) => !acceptable.some((known) => same(known, state))),
+      ];
+    }
+    found.push({ id, acknowledged, acceptable, inDoubt: pending.length, writes });
+  }
+  return found;
+}
+
+/** Whether the database's state of a task is one the load's writes allow. */
+export const allows = (expectation: Expectation, state: Outcome): boolean =>
+  expectation.acceptable.some((candidate) => same(candidate, state));
