@@ -14,11 +14,23 @@ import {
 import { projectName } from '../projects/index.ts';
 import { findKeptRehearsal, rehearsalDefaults, startRehearsalForCommand } from '../rehearsal/index.ts';
 import { mark, table } from '../report/index.ts';
-import { loadFlags, loadFlagsHelp, loadOptions, reportsDir, reportsDirFlag, targetUrl } from './options.ts';
+import { loadWithDrills } from './load-faults.ts';
+import {
+  faultOptions,
+  loadFlags,
+  loadFlagsHelp,
+  loadOptions,
+  reportsDir,
+  reportsDirFlag,
+  targetUrl,
+} from './options.ts';
 
 export const loadHelp = `npm run load -- [options]
   --target URL        where to send the load (default: a rehearsal left running, else one started for it)
 ${loadFlagsHelp} (default smoke)
+  --faults            the fault drills during the load profile, against a rehearsal this machine runs
+                      (left running, or started for it), judged as npm run sim -- --faults judges them
+  --drills LIST       with --faults, only these drills (comma-separated)
   --reports-dir DIR   where reports/load-<time>/ goes (default reports/)
   Exit codes: 0 thresholds held, 1 a threshold was crossed, 2 could not run.`;
 
@@ -73,10 +85,20 @@ function printOutcome(outcome: LoadOutcome): void {
 export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { target: { type: 'string' }, ...loadFlags, ...reportsDirFlag },
+    options: {
+      target: { type: 'string' },
+      ...loadFlags,
+      ...reportsDirFlag,
+      faults: { type: 'boolean', default: false },
+      drills: { type: 'string' },
+    },
     strict: true,
   });
-  const load = loadOptions(values, 'smoke');
+  const faults = values.faults || values.drills !== undefined ? faultOptions(values) : null;
+  if (faults && values.target !== undefined) {
+    throw new UsageError('--faults: the drills act on a rehearsal this machine runs; drop --target');
+  }
+  const load = loadOptions(values, faults ? 'load' : 'smoke');
   const given = values.target === undefined ? undefined : { baseUrl: targetUrl('--target', values.target) };
   if (!findK6(env)) throw new UsageError(k6Missing);
 
@@ -107,6 +129,22 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   process.on('SIGTERM', onSignal);
   try {
     process.stdout.write(`k6 ${load.profile} against ${target.baseUrl}\n`);
+    if (faults) {
+      const drilled = await loadWithDrills({
+        target: {
+          baseUrl: target.baseUrl,
+          caCertificate: target.caCertificate ?? '',
+          projectName: target.projectName ?? '',
+        },
+        plan: faults,
+        outDir,
+        runTag: stamp,
+        users: load.users,
+        signal: stopK6.signal,
+      });
+      printOutcome(drilled.outcome);
+      return Math.max(exitCodeOf(drilled.outcome), drilled.held ? 0 : 1);
+    }
     const outcome = await runLoad({
       baseUrl: target.baseUrl,
       profile: load.profile,

@@ -1,6 +1,7 @@
 // Flags more than one command takes, each checked in one place; a mistake is one line (UsageError).
 import { join } from 'node:path';
 import { UsageError } from '../errors/index.ts';
+import { planDrills, type DrillPlan } from '../faults/index.ts';
 import { loadProfiles, type LoadProfile } from '../load/index.ts';
 import { repoRoot } from '../paths.ts';
 import type { SimLoad } from '../sim/index.ts';
@@ -46,6 +47,35 @@ export function loadOptions(
     ...(users === undefined ? {} : { users }),
     ...(values.duration === undefined ? {} : { duration: values.duration }),
   };
+}
+
+/**
+ * --faults (and --drills): the drills to run during the load. They need the
+ * load profile (a ramp, then a hold as long as the drills take), so a profile,
+ * a duration or --no-load beside them is a mistake.
+ */
+export function faultOptions(values: {
+  faults?: boolean | undefined;
+  drills?: string | undefined;
+  profile?: string | undefined;
+  duration?: string | undefined;
+  'no-load'?: boolean | undefined;
+}): DrillPlan {
+  if (!values.faults) throw new UsageError('--drills: add --faults (the drills run during the load)');
+  if (values['no-load']) throw new UsageError('--faults: the drills run during the load; drop --no-load');
+  if (values.profile !== undefined && values.profile !== 'load') {
+    throw new UsageError(
+      `--faults: the drills run during the load profile, not ${values.profile}; drop --profile`,
+    );
+  }
+  if (values.duration !== undefined) {
+    throw new UsageError('--faults: the load holds as long as the drills take; drop --duration');
+  }
+  try {
+    return planDrills(values.drills ?? 'all');
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^--faults/, '--drills'));
+  }
 }
 
 export const reportsDirFlag = { 'reports-dir': { type: 'string' } } as const;

@@ -1,16 +1,28 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
+import { drillNames, drillThresholds } from '../faults/index.ts';
 import { resolveThresholds } from '../gate/index.ts';
 import { findK6, k6Missing } from '../load/index.ts';
 import { readKey, signBytes } from '../report/index.ts';
 import { runSim } from '../sim/index.ts';
-import { loadFlags, loadFlagsHelp, loadOptions, reportsDir, reportsDirFlag } from './options.ts';
+import {
+  faultOptions,
+  loadFlags,
+  loadFlagsHelp,
+  loadOptions,
+  reportsDir,
+  reportsDirFlag,
+} from './options.ts';
 
 export const simHelp = `npm run sim -- [options]
   Builds the images, starts the production rehearsal, runs the scenarios and the
   k6 load, judges the thresholds, writes reports/<run-id>/ and removes the stack.
 ${loadFlagsHelp} (default load: ramp to 100 users and hold)
   --no-load              scenarios only (the load's thresholds are dropped)
+  --faults               fault drills during the load (100 users, held as long as the drills take):
+                         a replica crash, Postgres restarts, Redis hangs, Postgres slow, the proxy restarts;
+                         each judged by its own thresholds, the load's thresholds by the steady state
+  --drills LIST          with --faults, only these drills (comma-separated): ${drillNames.join(', ')}
   --threshold NAME=EXPR  replace the thresholds of metric NAME (repeatable), e.g. 'http_req_duration=p(95)<300'
                          (also SIM_THRESHOLDS='NAME=EXPR;NAME=EXPR')
   --keep                 leave the stack running and print its URL (npm run down -- --rehearsal removes it)
@@ -27,6 +39,8 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
       threshold: { type: 'string', multiple: true },
       ...loadFlags,
       'no-load': { type: 'boolean', default: false },
+      faults: { type: 'boolean', default: false },
+      drills: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'no-browser': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -49,16 +63,19 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
       );
     }
   }
+  const faults = values.faults || values.drills !== undefined ? faultOptions(values) : null;
   const load = values['no-load'] ? null : loadOptions(values, 'load');
   if (load && !findK6(env)) throw new UsageError(`${k6Missing} (or run npm run sim -- --no-load)`);
   const thresholds = resolveThresholds({
     flags: values.threshold ?? [],
     env: env.SIM_THRESHOLDS,
     load: load?.profile ?? null,
+    drills: faults ? drillThresholds(faults) : null,
   });
   const report = await runSim({
     thresholds,
     load,
+    faults,
     keep: values.keep,
     browser: values['no-browser'] ? 'off' : 'auto',
     reportsDir: reportsDir(values['reports-dir'], env.SIM_REPORTS_DIR),

@@ -26,6 +26,14 @@ export {
   type ServiceContainer,
 } from './containers.ts';
 export { engineInfo, type EngineInfo } from './engine.ts';
+export {
+  cpuLimit,
+  crashMainProcess,
+  pauseContainer,
+  restartContainer,
+  setCpuLimit,
+  unpauseContainer,
+} from './faults.ts';
 export { followContainerEvents, type ContainerEvent, type EventFeed } from './events.ts';
 export {
   buildImage,

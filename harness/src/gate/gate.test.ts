@@ -81,6 +81,32 @@ describe('thresholds', () => {
     ]);
   });
 
+  it('with fault drills, holds the load’s steady state to the load’s thresholds and each drill to its own', () => {
+    const drills = ['drill_recovery{drill:replica_crash}=max<30', 'drill_checks=rate==1'];
+    const listed = resolveThresholds({ load: 'load', drills }).map((t) => `${t.metric}=${t.expression}`);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'steady_req_duration=p(95)<500',
+        'steady_req_duration{group:chat}=p(95)<500',
+        'steady_req_failed=rate<0.01',
+        'steady_checks=rate>0.99',
+        'tasks_lost=count==0',
+        ...drills,
+      ]),
+    );
+    // k6's own metrics span the faults too: not judged by default with drills.
+    expect(listed.filter((t) => /^(http_req_duration|http_req_failed|checks)/.test(t))).toEqual([]);
+    expect(k6Thresholds(resolveThresholds({ load: 'load', drills }))).toEqual({});
+  });
+
+  it('refuses a drill threshold without --faults, and leaves SIM_THRESHOLDS’ drill entries out then', () => {
+    expect(() => resolveThresholds({ flags: ['drill_failed=count==0'], load: 'load' })).toThrow(
+      'drill_failed=count==0: the fault drills measure it; add --faults',
+    );
+    const fromEnv = resolveThresholds({ env: 'steady_req_failed=rate<0.05;checks=rate>0.9', load: 'load' });
+    expect(fromEnv.map((t) => t.metric)).not.toContain('steady_req_failed');
+  });
+
   it('gives k6 its own metrics’ thresholds and the percentiles they name', () => {
     const thresholds = resolveThresholds({
       flags: ['http_req_duration{group:chat}=p(97.5)<800', 'scenario_req_duration=p(90)<100'],

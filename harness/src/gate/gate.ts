@@ -30,28 +30,57 @@ export const loadDefaults = (profile: string): string[] => [
   ),
 ];
 
-/** Metrics only the load measures. */
-const needsLoad = (threshold: Threshold) => {
-  const info = metricInfo(threshold.metric);
-  return info?.source === 'k6' || info?.afterLoad === true;
+/** k6's metrics and what the harness measures of the same requests outside the drills. */
+const steadyNames: Record<string, string> = {
+  http_req_duration: 'steady_req_duration',
+  http_req_failed: 'steady_req_failed',
+  checks: 'steady_checks',
 };
 
 /**
- * Defaults (with the load's when `load` names its profile), then SIM_THRESHOLDS
- * (less its load thresholds when there is no load), then --threshold flags; a metric named in a later layer replaces the earlier
- * layers' thresholds for it. Throws ThresholdError (one line for the user) on
- * the first bad entry.
+ * With fault drills: the load's thresholds hold for its steady state (every
+ * request outside the drills' windows, judged by the harness from k6's
+ * request log), and each drill is held to its own.
+ */
+export const steadyDefaults = (profile: string): string[] =>
+  loadDefaults(profile).map((entry) => {
+    const base = /^[a-z_]+/.exec(entry)?.[0] ?? '';
+    return steadyNames[base] ? `${steadyNames[base]}${entry.slice(base.length)}` : entry;
+  });
+
+/** Metrics only the load measures. */
+const needsLoad = (threshold: Threshold) => {
+  const info = metricInfo(threshold.metric);
+  return info?.source === 'k6' || info?.afterLoad === true || info?.faults === true;
+};
+const needsFaults = (threshold: Threshold) => metricInfo(threshold.metric)?.faults === true;
+
+/**
+ * Defaults (with the load's when `load` names its profile, and the drills'
+ * when `drills` lists their thresholds), then SIM_THRESHOLDS (less what the run
+ * does not measure), then --threshold flags; a metric named in a later layer
+ * replaces the earlier layers' thresholds for it. Throws ThresholdError (one
+ * line for the user) on the first bad entry.
  */
 export function resolveThresholds(options: {
   flags?: string[];
   env?: string;
   load: string | null;
+  /** The drills' default thresholds; null: no drills. */
+  drills?: string[] | null;
 }): Threshold[] {
-  const defaults = [...defaultThresholds, ...(options.load ? loadDefaults(options.load) : [])];
-  // SIM_THRESHOLDS is standing configuration: without the load, its load thresholds do not apply.
+  const drills = options.load ? (options.drills ?? null) : null;
+  const defaults = [
+    ...defaultThresholds,
+    ...(options.load && drills ? [...steadyDefaults(options.load), ...drills] : []),
+    ...(options.load && !drills ? loadDefaults(options.load) : []),
+  ];
+  // SIM_THRESHOLDS is standing configuration: what this run does not measure does not apply.
   const fromEnv = parseThresholdList(options.env);
   fromEnv.forEach(validateThreshold);
-  const applicable = fromEnv.filter((threshold) => options.load || !needsLoad(threshold));
+  const applicable = fromEnv.filter(
+    (threshold) => (options.load || !needsLoad(threshold)) && (drills || !needsFaults(threshold)),
+  );
   const thresholds = mergeThresholds(
     defaults.map(parseThreshold),
     applicable,
@@ -62,6 +91,12 @@ export function resolveThresholds(options: {
   if (orphan) {
     throw new ThresholdError(
       `threshold ${orphan.metric}=${orphan.expression}: the load measures it, and --no-load turns the load off`,
+    );
+  }
+  const undrilled = drills ? undefined : thresholds.find(needsFaults);
+  if (undrilled) {
+    throw new ThresholdError(
+      `threshold ${undrilled.metric}=${undrilled.expression}: the fault drills measure it; add --faults`,
     );
   }
   return thresholds;

@@ -4,16 +4,10 @@ export {
   k6Thresholds,
   loadDefaults,
   resolveThresholds,
+  steadyDefaults,
   trendStats,
   type GateResult,
 } from './gate.ts';
-export {
-  Metrics,
-  metricCatalogue,
-  metricInfo,
-  percentile,
-  type K6MetricValues,
-  type MetricInfo,
-  type ThresholdResult,
-} from './metrics.ts';
+export { metricCatalogue, type MetricInfo } from './catalogue.ts';
+export { Metrics, metricInfo, percentile, type K6MetricValues, type ThresholdResult } from './metrics.ts';
 export { ThresholdError, parseThreshold, type Threshold } from './thresholds.ts';

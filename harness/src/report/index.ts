@@ -1,4 +1,5 @@
 export { loadLine, mark, measured, ms, percent, table } from './format.ts';
+export { drillProblems, recoveries } from './faults.ts';
 export { renderJunit } from './junit.ts';
 export { renderMarkdown } from './markdown.ts';
 export { renderSummary } from './summary.ts';

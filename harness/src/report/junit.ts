@@ -1,3 +1,4 @@
+import { drillProblems, recoveries } from './faults.ts';
 import type { SimReport } from './types.ts';
 
 const escape = (text: string) =>
@@ -32,7 +33,7 @@ function suite(name: string, cases: Case[]): string {
   ].join('\n');
 }
 
-/** JUnit XML for CI: one suite per scenario (a case per step), one for the gate's thresholds, one for the run itself. */
+/** JUnit XML for CI: one suite per scenario (a case per step), one for the drills, one for the gate's thresholds, one for the run itself. */
 export function renderJunit(report: SimReport): string {
   const suites = report.scenarios.map((scenario) =>
     suite(
@@ -46,6 +47,20 @@ export function renderJunit(report: SimReport): string {
           })),
     ),
   );
+  if (report.faults) {
+    suites.push(
+      suite(
+        'faults',
+        report.faults.drills.map((drill) => ({
+          name: `${drill.drill}: ${drill.title} (recovery ${recoveries(drill)})`,
+          ms: drill.slot.end - drill.slot.start,
+          ...(drill.ok
+            ? {}
+            : { failure: drillProblems(drill) || 'a drill threshold was breached (see the gate suite)' }),
+        })),
+      ),
+    );
+  }
   suites.push(
     suite(
       'gate',

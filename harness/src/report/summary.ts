@@ -1,3 +1,4 @@
+import { drillProblems, recoveries } from './faults.ts';
 import { loadLine, mark, measured, seconds, table } from './format.ts';
 import type { SimReport } from './types.ts';
 
@@ -26,6 +27,13 @@ export function renderSummary(report: SimReport): string {
     lines.push(
       `load: ${load.profile}${load.users ? `, ${load.users} users` : ''}: ${loadLine(load)}`,
       ...(report.artefacts.dashboard ? [`  k6 report: ${report.artefacts.dashboard}`] : []),
+    );
+  }
+  for (const drill of report.faults?.drills ?? []) {
+    const problems = drill.ok ? '' : `: ${drillProblems(drill) || 'a threshold was breached'}`;
+    lines.push(
+      `drill ${drill.drill}: ${drill.ok ? 'pass' : 'FAIL'}, recovery ${recoveries(drill)}, ` +
+        `${drill.requests.failedInWindows} failed in its window, ${drill.requests.failedAfter} after${problems}`,
     );
   }
   if (report.error) {

@@ -1,6 +1,7 @@
 // The gate report: the one artefact promotion trusts (see ARCHITECTURE.md).
 import type { ThresholdResult } from '../gate/index.ts';
 import type { AppImage, ImageRecord } from '../images/index.ts';
+import type { DrillVerdict, FaultsRecord } from '../faults/index.ts';
 import type { LoadFigures, Reconciliation } from '../load/index.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
@@ -72,7 +73,16 @@ export interface LoadRecord extends LoadFigures {
   /** Why the database could not be read, when it could not. */
   reconciliationError?: string;
   /** k6's summary (JSON), its HTML dashboard report, its output, the acknowledged writes. */
-  files: { summary: string; dashboard: string; log: string; console: string };
+  /** k6's summary, its HTML dashboard, its output, the acknowledged writes; with drills, every request (CSV). */
+  files: { summary: string; dashboard: string; log: string; console: string; requests?: string };
+}
+
+/** A fault drill as the report keeps it: what was done, seen and judged. */
+export type DrillReport = DrillVerdict;
+
+/** The fault drills of a run (--faults). */
+export interface FaultsReport extends Omit<FaultsRecord, 'drills'> {
+  drills: DrillReport[];
 }
 
 export interface SimReport {
@@ -94,6 +104,8 @@ export interface SimReport {
   phases: PhaseRecord[];
   /** The k6 load, when the run had one. */
   load: LoadRecord | null;
+  /** The fault drills during the load, when the run had them (--faults). */
+  faults: FaultsReport | null;
   stack?: { projectName: string; baseUrl: string; kept: boolean };
   error?: RunError;
   artefacts: {

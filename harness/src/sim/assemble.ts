@@ -1,6 +1,7 @@
 // Puts a finished (or failed) run together as the gate report.
 import { imageId } from '../docker/index.ts';
 import type { RunFailure } from '../errors/index.ts';
+import { drillVerdicts } from '../faults/index.ts';
 import { judge, type Threshold } from '../gate/index.ts';
 import { gitInfo } from '../git/index.ts';
 import { baseImages, imageReferences, type ImageSet } from '../images/index.ts';
@@ -86,6 +87,12 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     services: outcome.services,
     phases: outcome.phases,
     load: outcome.load?.record ?? null,
+    faults: outcome.load?.faults
+      ? {
+          ...outcome.load.faults.record,
+          drills: drillVerdicts(outcome.load.faults.record, metrics, outcome.thresholds),
+        }
+      : null,
     ...(outcome.stack ? { stack: outcome.stack } : {}),
     ...(failure ? { error: failure.detail } : {}),
     artefacts: artefacts(setup.dir, scenarios, outcome.load, Boolean(outcome.env.GATE_SIGNING_KEY)),

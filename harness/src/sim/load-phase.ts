@@ -4,7 +4,15 @@
 import { relative } from 'node:path';
 import { RunFailure } from '../errors/index.ts';
 import { k6Thresholds, trendStats, type Threshold } from '../gate/index.ts';
-import { abortedEarly, describeReconciliation, runLoad, tasksLost, type K6Summary } from '../load/index.ts';
+import { DrillsFailed, runLoadWithDrills, type DrillPlan, type JudgedFaults } from '../faults/index.ts';
+import {
+  abortedEarly,
+  describeReconciliation,
+  runLoad,
+  tasksLost,
+  type K6Summary,
+  type LoadOptions,
+} from '../load/index.ts';
 import { loadLine, type LoadRecord } from '../report/index.ts';
 import type { StartedRehearsal } from '../rehearsal/index.ts';
 import type { Phase } from '../pipeline/index.ts';
@@ -21,25 +29,29 @@ export interface LoadPhaseInput {
   signal: AbortSignal;
   /** How often the elapsed time is shown (a terminal: every second; a CI log: less often). */
   tickMs: number;
+  /** Fault drills during the load (--faults); null: none. */
+  drills: DrillPlan | null;
 }
 
 export interface LoadOutcome {
   record: LoadRecord;
   /** k6's own measurements, judged by the gate. */
   k6Metrics: K6Summary['metrics'];
+  /** The drills and what the load's requests say of each, when there were drills. */
+  faults?: JudgedFaults;
 }
 
 async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => void): Promise<LoadOutcome> {
   const { load, rehearsal } = input;
   const started = performance.now();
   const who = `${load.profile}${load.users ? `, ${load.users} users` : ''}`;
+  let drill = '';
   const ticker = setInterval(() => {
-    output(`k6 ${who}: ${Math.round((performance.now() - started) / 1000)} s`);
+    output(`k6 ${who}: ${Math.round((performance.now() - started) / 1000)} s${drill ? ` · ${drill}` : ''}`);
   }, input.tickMs);
-  const outcome = await runLoad({
+  const options: Omit<LoadOptions, 'profile'> & { projectName: string } = {
     baseUrl: rehearsal.baseUrl,
     caCertificate: rehearsal.caCertificate,
-    profile: load.profile,
     outDir: `${input.dir}/load`,
     runTag: input.runId,
     thresholds: k6Thresholds(input.thresholds),
@@ -47,8 +59,37 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     projectName: rehearsal.projectName,
     signal: input.signal,
     ...(load.users === undefined ? {} : { users: load.users }),
-    ...(load.duration === undefined ? {} : { duration: load.duration }),
-  }).finally(() => {
+  };
+  const { outcome, faults, requestsFile, duration } = await (async () => {
+    if (!input.drills) {
+      const plain = await runLoad({
+        ...options,
+        profile: load.profile,
+        ...(load.duration ? { duration: load.duration } : {}),
+      });
+      return { outcome: plain, faults: undefined, requestsFile: undefined, duration: load.duration };
+    }
+    try {
+      const drilled = await runLoadWithDrills({
+        plan: input.drills,
+        load: options,
+        rehearsal,
+        signal: input.signal,
+        onDrill: (line) => {
+          drill = line;
+          output(line);
+        },
+      });
+      return { ...drilled, duration: `${input.drills.holdSeconds}s` };
+    } catch (error) {
+      if (!(error instanceof DrillsFailed)) throw error;
+      throw new RunFailure({
+        step: 'load',
+        message: error.message,
+        hint: 'npm run sim -- --keep leaves the stack up; npm run load -- --faults then runs the drills against it',
+      });
+    }
+  })().finally(() => {
     clearInterval(ticker);
   });
   const { result, figures, reconciliation } = outcome;
@@ -69,10 +110,11 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
   );
   return {
     k6Metrics: result.summary.metrics,
+    ...(faults ? { faults } : {}),
     record: {
       profile: load.profile,
       ...(load.users === undefined ? {} : { users: load.users }),
-      ...(load.duration === undefined ? {} : { duration: load.duration }),
+      ...(duration === undefined ? {} : { duration }),
       k6ExitCode: result.exitCode,
       // A run cut short measured less than it was asked to: that alone fails the gate.
       abortedEarly: abortedEarly(result.summary),
@@ -86,6 +128,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
         dashboard: file(result.dashboardPath),
         log: file(outcome.logPath),
         console: file(result.consolePath),
+        ...(requestsFile ? { requests: file(requestsFile) } : {}),
       },
     },
   };

@@ -1,5 +1,6 @@
 // What the gate judges, from what the phases produced: the scenarios' requests
 // and steps, k6's summary and the reconciliation, the services' records.
+import { measureFaults, type JudgedFaults } from '../faults/index.ts';
 import { Metrics } from '../gate/index.ts';
 import type { ServiceRecord } from '../report/index.ts';
 import type { LoadOutcome } from './load-phase.ts';
@@ -24,11 +25,21 @@ function measureLoad(metrics: Metrics, load: LoadOutcome): void {
   if (load.record.reconciliation) metrics.count('tasks_lost', load.record.reconciliation.lost);
 }
 
-function measureServices(metrics: Metrics, services: ServiceRecord[]): void {
+/** Restarts the drills caused on purpose, by service. */
+function drillRestarts(faults: JudgedFaults | undefined): Map<string, number> {
+  const caused = new Map<string, number>();
+  for (const drill of faults?.record.drills ?? [])
+    for (const [service, count] of Object.entries(drill.restarts))
+      caused.set(service, (caused.get(service) ?? 0) + count);
+  return caused;
+}
+
+function measureServices(metrics: Metrics, services: ServiceRecord[], caused: Map<string, number>): void {
   for (const record of services) {
     const tags = { service: record.service };
     if (record.startupSeconds !== undefined) metrics.trend('service_startup', record.startupSeconds, tags);
-    metrics.count('service_restarts', record.restarts, tags);
+    // A restart a drill caused on purpose is the drill's to judge; any other is a defect.
+    metrics.count('service_restarts', Math.max(0, record.restarts - (caused.get(record.service) ?? 0)), tags);
     metrics.count('service_oom_kills', record.oomKills, tags);
     // Over the scenarios and the load: how close each service came to its memory limit.
     if (record.memoryPeakBytes !== undefined && record.memoryLimitBytes) {
@@ -45,6 +56,7 @@ export function gateMetrics(input: {
   const metrics = new Metrics();
   if (input.scenarios) measureScenarios(metrics, input.scenarios);
   if (input.load) measureLoad(metrics, input.load);
-  measureServices(metrics, input.services);
+  if (input.load?.faults) measureFaults(metrics, input.load.faults);
+  measureServices(metrics, input.services, drillRestarts(input.load?.faults));
   return metrics;
 }

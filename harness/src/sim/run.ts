@@ -63,6 +63,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
         thresholds: options.thresholds,
         signal: interrupts.signal,
         tickMs: options.progress.isTTY ? 1000 : 15_000,
+        drills: options.faults,
       });
     } else await pipeline.skip('load', 'turned off (--no-load)');
     produced.collected = await pipeline.run(collectPhase, { stack, dir: setup.dir });

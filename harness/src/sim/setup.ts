@@ -1,6 +1,7 @@
 // What a run is before it starts: its id, its folder, its stack's name and settings.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { DrillPlan } from '../faults/index.ts';
 import type { Threshold } from '../gate/index.ts';
 import type { LoadProfile } from '../load/index.ts';
 import { projectName } from '../projects/index.ts';
@@ -16,6 +17,8 @@ export interface SimOptions {
   thresholds: Threshold[];
   /** The k6 load after the scenarios; null: none (--no-load). */
   load: SimLoad | null;
+  /** Fault drills during the load (--faults); null: none. */
+  faults: DrillPlan | null;
   /** Leave the stack running afterwards and print its URL. */
   keep: boolean;
   browser: 'auto' | 'off';

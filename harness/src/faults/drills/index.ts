@@ -1,0 +1,1 @@
+export { drills } from './catalogue.ts';

@@ -1,0 +1,48 @@
+// The k6 load with the drills during it: k6 logs every request (CSV), the
+// drills start once the users have arrived and the load has settled, and each
+// drill is then judged on the requests of its window. k6 always runs to its end.
+import { runLoad, type LoadOptions, type LoadOutcome } from '../load/index.ts';
+import { judgeFaults, type JudgedFaults } from './judge.ts';
+import { readLoadSamples } from './requests.ts';
+import { runDrills, type DrillsDone } from './run.ts';
+import { quietBeforeMs, type DrillPlan } from './schedule.ts';
+
+/** The load profile's ramp to its users (loadtests/lib/profiles.ts), and k6's own start. */
+const rampMs = 30_000 + 2_000;
+
+/** The drills could not be done (the drill user could not sign up, a drill's setup failed). */
+export class DrillsFailed extends Error {
+  override name = 'DrillsFailed';
+}
+
+export async function runLoadWithDrills(input: {
+  plan: DrillPlan;
+  load: Omit<LoadOptions, 'outputs' | 'duration' | 'profile'> & { projectName?: string | undefined };
+  rehearsal: Parameters<typeof runDrills>[0]['rehearsal'];
+  signal: AbortSignal;
+  onDrill: (line: string) => void;
+}): Promise<{ outcome: LoadOutcome; drills: DrillsDone; faults: JudgedFaults; requestsFile: string }> {
+  const requestsFile = `${input.load.outDir}/requests.csv.gz`;
+  const [outcome, drills] = await Promise.allSettled([
+    runLoad({
+      ...input.load,
+      profile: 'load',
+      duration: `${input.plan.holdSeconds}s`,
+      // Every request with its time: the drills are judged on those of their windows.
+      outputs: [`csv=${requestsFile}`],
+    }),
+    runDrills({
+      plan: input.plan,
+      rehearsal: input.rehearsal,
+      startAt: Date.now() + rampMs + quietBeforeMs,
+      signal: input.signal,
+      output: input.onDrill,
+    }),
+  ]);
+  if (outcome.status === 'rejected') throw outcome.reason;
+  if (drills.status === 'rejected') {
+    throw new DrillsFailed(`the fault drills could not run: ${(drills.reason as Error).message}`);
+  }
+  const faults = judgeFaults(drills.value.runs, await readLoadSamples(requestsFile));
+  return { outcome: outcome.value, drills: drills.value, faults, requestsFile };
+}
