@@ -56,7 +56,8 @@ try {
   for (let i = 0; i < runs; i += 1) {
     console.log(`promotion ${i + 1}/${runs}`);
     const started = performance.now();
-    const run = await cli(['promote', '--report', report.artefacts.json], {
+    // No browser flow: the committed figures measure the API smoke.
+    const run = await cli(['promote', '--report', report.artefacts.json, '--no-browser'], {
       ...platforms.env,
       GATE_PUBLIC_KEY: join(dir, 'gate.pub'),
     });

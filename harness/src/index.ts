@@ -38,6 +38,7 @@ export {
   type StartedLocalStack,
 } from './local-stack/index.ts';
 export { repoRoot } from './paths.ts';
+export { configHash } from './provenance/index.ts';
 export { freePort } from './ports.ts';
 export {
   ownerLabel,

@@ -5,19 +5,22 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
 import { repoRoot } from '../paths.ts';
-import { renderBlueprint, runPromote } from '../promote/index.ts';
+import { environments, renderBlueprint, runPromote, type Environment } from '../promote/index.ts';
 import { newSigningKeys } from '../report/index.ts';
 import { startPlatforms } from '../standins/index.ts';
 
 export const promoteHelp = `npm run promote -- --report reports/<run-id>/report.json [options]
   Verifies the signed gate report, pushes the rehearsed images by digest to
   PROMOTE_REGISTRY, deploys the backend (Railway, or Render with
-  PROMOTE_BACKEND=render) and the frontend (Vercel), smoke-tests production,
-  and rolls both back when anything fails. Writes promotion.json beside the report.
-  --environment NAME   production (default) or staging
+  PROMOTE_BACKEND=render) and the frontend (Vercel), smoke-tests the
+  environment's URL, rolls back what it changed when anything fails, and checks
+  what serves. Writes promotion.json beside the report.
+  --environment NAME   production (default), or staging: Railway's staging environment,
+                       a Vercel preview behind the staging domain; production untouched
   --dry-run            verify the report and print every call it would make; touches nothing
-  --browser-smoke      the browser flow in the smoke too (it signs in about 8 more times
-                       from this address: production allows 10 a minute)
+  --no-browser         the smoke without the browser flow (by default it runs when
+                       Chromium is found, after the API scenarios passed)
+  --browser-smoke      the default now; accepted so older scripts keep working
   Exit codes: 0 promoted (or planned), 1 refused or rolled back, 2 could not run.
 npm run platforms      start local stand-ins of the registry, Railway, Vercel and Render
                        (until Ctrl-C); writes .platforms.env for npm run promote
@@ -30,21 +33,24 @@ export async function promoteCommand(args: string[], env: NodeJS.ProcessEnv): Pr
       report: { type: 'string' },
       environment: { type: 'string', default: 'production' },
       'dry-run': { type: 'boolean', default: false },
+      'no-browser': { type: 'boolean', default: false },
       'browser-smoke': { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (!values.report)
     throw new UsageError('--report: the gate report to promote, e.g. --report reports/<run-id>/report.json');
-  if (!/^[a-z][a-z0-9-]{0,31}$/.test(values.environment)) {
-    throw new UsageError(`--environment ${values.environment}: a name such as production or staging`);
+  if (!environments.includes(values.environment as Environment)) {
+    throw new UsageError(`--environment ${values.environment}: one of ${environments.join(', ')}`);
   }
+  if (values['no-browser'] && values['browser-smoke'])
+    throw new UsageError('--no-browser and --browser-smoke: one or the other');
   const reportPath = resolve(env.INIT_CWD ?? process.cwd(), values.report);
   const { record, exitCode, recordPath } = await runPromote({
     reportPath,
-    environment: values.environment,
+    environment: values.environment as Environment,
     dryRun: values['dry-run'],
-    browserSmoke: values['browser-smoke'],
+    browser: values['no-browser'] ? 'off' : 'auto',
     env,
     progress: process.stdout,
   });
@@ -81,7 +87,8 @@ export async function platformsCommand(args: string[]): Promise<number> {
         .map(([k, v]) => `  ${k}=${/TOKEN|KEY/.test(k) ? `${v.slice(0, 10)}…` : v}`)
         .join('\n') +
       `\nin another terminal: set -a && . ./.platforms.env && set +a && npm run promote -- --report <report.json>\n` +
-      `production (the Vercel stand-in): ${platforms.vercel.productionUrl}\nCtrl-C stops them and removes everything\n`,
+      `production (the Vercel stand-in): ${platforms.vercel.productionUrl}\n` +
+      `staging (--environment staging): ${platforms.vercel.stagingUrl}\nCtrl-C stops them and removes everything\n`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -1,15 +1,21 @@
 // Where a promotion goes, from the environment (the same names in CI's
-// secrets and in .platforms.env for the stand-ins). A missing variable is one
-// line naming it and what it is.
+// secrets and in .platforms.env for the stand-ins). The platforms are looked
+// up by name in the table of targets; each says which variables it needs, and
+// a missing one is one line naming it and what it is.
 import { RegistryClient } from '../registry/index.ts';
 import { parseMaxAge, PromotionRefused } from './verify.ts';
-import { RailwayTarget, railwayApi, railwaySettings } from './targets/railway.ts';
-import { RenderTarget, renderApi } from './targets/render.ts';
-import type { BackendTarget, FrontendTarget } from './targets/target.ts';
-import { VercelTarget, vercelApi } from './targets/vercel.ts';
+import {
+  backendTargets,
+  frontendTargets,
+  type BackendTarget,
+  type Environment,
+  type FrontendTarget,
+  type TargetDefinition,
+  type TargetVariable,
+} from './targets/index.ts';
 
 export interface PromotionConfig {
-  environment: string;
+  environment: Environment;
   registry: string;
   registryClient: RegistryClient;
   backend: BackendTarget;
@@ -21,17 +27,26 @@ export class PromotionMisconfigured extends Error {
   override name = 'PromotionMisconfigured';
 }
 
-function need(env: NodeJS.ProcessEnv, names: Record<string, string>): void {
-  const missing = Object.entries(names).filter(([name]) => !env[name]);
+function need(env: NodeJS.ProcessEnv, variables: TargetVariable[]): void {
+  const missing = variables.filter(({ names }) => !names.some((name) => env[name]));
   if (missing.length) {
     throw new PromotionMisconfigured(
-      `set ${missing.map(([name, what]) => `${name} (${what})`).join(', ')}; the README's "Promote a release" lists them`,
+      `set ${missing.map(({ names, what }) => `${names.join(' or ')} (${what})`).join(', ')}; the README's "Promote a release" lists them`,
     );
   }
 }
 
-export function promotionConfig(env: NodeJS.ProcessEnv, environment: string): PromotionConfig {
-  need(env, { PROMOTE_REGISTRY: 'where the images are pushed, e.g. ghcr.io/acme' });
+function pick<T>(table: readonly TargetDefinition<T>[], variable: string, name: string): TargetDefinition<T> {
+  const found = table.find((target) => target.name === name);
+  if (!found)
+    throw new PromotionMisconfigured(
+      `${variable}=${name}: one of ${table.map((target) => target.name).join(', ')}`,
+    );
+  return found;
+}
+
+export function promotionConfig(env: NodeJS.ProcessEnv, environment: Environment): PromotionConfig {
+  need(env, [{ names: ['PROMOTE_REGISTRY'], what: 'where the images are pushed, e.g. ghcr.io/acme' }]);
   let deployTimeoutMs: number;
   try {
     deployTimeoutMs = parseMaxAge(env.PROMOTE_DEPLOY_TIMEOUT ?? '10m');
@@ -49,57 +64,17 @@ export function promotionConfig(env: NodeJS.ProcessEnv, environment: string): Pr
       ? { username: env.PROMOTE_REGISTRY_USER, password: env.PROMOTE_REGISTRY_PASSWORD }
       : undefined,
   );
-  const kind = env.PROMOTE_BACKEND ?? 'railway';
-  let backend: BackendTarget;
-  if (kind === 'railway') {
-    if (!env.RAILWAY_TOKEN && !env.RAILWAY_PROJECT_TOKEN) {
-      throw new PromotionMisconfigured(
-        'set RAILWAY_TOKEN (an account or workspace token) or RAILWAY_PROJECT_TOKEN',
-      );
-    }
-    need(env, {
-      RAILWAY_SERVICE_ID: "the backend service's id",
-      RAILWAY_ENVIRONMENT_ID: 'the environment to deploy to',
-    });
-    backend = new RailwayTarget({
-      apiUrl: env.RAILWAY_API_URL ?? railwayApi,
-      token: env.RAILWAY_TOKEN ?? env.RAILWAY_PROJECT_TOKEN ?? '',
-      tokenKind: env.RAILWAY_TOKEN ? 'bearer' : 'project',
-      serviceId: env.RAILWAY_SERVICE_ID ?? '',
-      environmentId: env.RAILWAY_ENVIRONMENT_ID ?? '',
-      settings: railwaySettings(),
-      deployTimeoutMs,
-      pollMs,
-    });
-  } else if (kind === 'render') {
-    need(env, {
-      RENDER_API_KEY: 'a Render API key',
-      RENDER_SERVICE_ID: "the backend web service's id (srv-…)",
-    });
-    backend = new RenderTarget({
-      apiUrl: env.RENDER_API_URL ?? renderApi,
-      apiKey: env.RENDER_API_KEY ?? '',
-      serviceId: env.RENDER_SERVICE_ID ?? '',
-      deployTimeoutMs,
-      pollMs,
-    });
-  } else {
-    throw new PromotionMisconfigured(`PROMOTE_BACKEND=${kind}: one of railway, render`);
-  }
-  need(env, {
-    VERCEL_TOKEN: 'a Vercel access token',
-    VERCEL_PROJECT_ID: "the frontend project's id (prj_…)",
-  });
-  const frontend = new VercelTarget({
-    apiUrl: env.VERCEL_API_URL ?? vercelApi,
-    token: env.VERCEL_TOKEN ?? '',
-    projectId: env.VERCEL_PROJECT_ID ?? '',
-    ...(env.VERCEL_ORG_ID ? { teamId: env.VERCEL_ORG_ID } : {}),
-    target: environment,
-    deployTimeoutMs,
-    pollMs,
-  });
-  return { environment, registry, registryClient, backend, frontend };
+  const backend = pick(backendTargets, 'PROMOTE_BACKEND', env.PROMOTE_BACKEND ?? 'railway');
+  const frontend = pick(frontendTargets, 'PROMOTE_FRONTEND', env.PROMOTE_FRONTEND ?? 'vercel');
+  need(env, [...backend.variables(environment), ...frontend.variables(environment)]);
+  const settings = { environment, deployTimeoutMs, pollMs };
+  return {
+    environment,
+    registry,
+    registryClient,
+    backend: backend.create(env, settings),
+    frontend: frontend.create(env, settings),
+  };
 }
 
 export { PromotionRefused };

@@ -1,6 +1,14 @@
 export { runPromote, type PromoteOptions, type PromoteResult } from './run.ts';
+export type { PlannedCall } from './plan.ts';
 export type { PromotionRecord } from './record.ts';
-export { renderBlueprint, RenderTarget } from './targets/render.ts';
-export { RailwayTarget } from './targets/railway.ts';
-export { VercelTarget } from './targets/vercel.ts';
+export type { ServingCheck } from './serving.ts';
+export {
+  environments,
+  RailwayTarget,
+  railwaySettings,
+  renderBlueprint,
+  RenderTarget,
+  VercelTarget,
+  type Environment,
+} from './targets/index.ts';
 export { PromotionRefused, verifyReport } from './verify.ts';

@@ -13,6 +13,14 @@ const rolledBack: PromotionRecord = {
   report: { path: 'reports/run-1/report.json', runId: 'run-1', gitSha: 'c'.repeat(40) },
   outcome: 'rolled back',
   serving: 'previous release',
+  check: {
+    url: 'https://todo.example.test',
+    backend: 'sha256:old',
+    frontend: 'dpl_old',
+    page: 200,
+    app: true,
+    api: 401,
+  },
   chain: {
     backend: { imageId: `sha256:${'d'.repeat(64)}`, pushed: `ghcr.io/o/backend@sha256:${'e'.repeat(64)}` },
   },
@@ -53,6 +61,9 @@ describe('the promotion record in the CI job summary', () => {
     expect(summary).toContain('Smoke: FAILED — sign in: FAIL (expected 200, got 502)');
     expect(summary).toContain(
       'Rollback (the smoke test failed): backend back to dep-old, frontend unchanged',
+    );
+    expect(summary).toContain(
+      'Checked: sha256:old (backend), dpl_old (frontend); https://todo.example.test/ answered 200 (the app), /api/tasks 401',
     );
     expect(summary).toContain(await readFile(join(dir, 'promotion.md'), 'utf8'));
   });

@@ -3,7 +3,9 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PhaseRecord, ScenarioRecord } from '../report/index.ts';
-import type { Release } from './targets/target.ts';
+import { describeCall, type PlannedCall } from './plan.ts';
+import type { Serving, ServingCheck } from './serving.ts';
+import type { Release } from './targets/index.ts';
 
 export type Outcome =
   'promoted' | 'rolled back' | 'deploy failed' | 'refused' | 'failed' | 'interrupted' | 'planned';
@@ -27,8 +29,15 @@ export interface PromotionRecord {
   environment: string;
   report: { path: string; runId?: string; gitSha?: string; verifiedWith?: string };
   outcome: Outcome;
-  /** Which release serves when the promotion ends, as checked with requests. */
-  serving: 'new release' | 'previous release' | 'nothing changed' | 'unknown';
+  /**
+   * Which release serves when the promotion ends, from `check`: both platforms
+   * report running it and its URL answers as the app. `nothing changed` when no
+   * platform was asked to change anything; `unknown` when the check found
+   * neither release whole (a half state, a lying platform, a URL that fails).
+   */
+  serving: Serving;
+  /** The last check of what serves: the platforms' digests and the requests' answers. */
+  check: ServingCheck | null;
   chain: { backend?: ChainLink; frontend?: ChainLink; proxy?: ChainLink };
   targets: {
     backend?: { name: string; previous: Release | null; deployed: Release | null };
@@ -37,8 +46,8 @@ export interface PromotionRecord {
   smoke: { ok: boolean; scenarios: ScenarioRecord[] } | null;
   rollback: { reason: string; backend: string; frontend: string } | null;
   steps: PhaseRecord[];
-  /** Every API call a dry run would make. */
-  plan?: string[];
+  /** Every call a dry run would make, those a failure would add marked. */
+  plan?: PlannedCall[];
   error?: string;
 }
 
@@ -68,6 +77,12 @@ export function renderPromotion(record: PromotionRecord): string {
     record.smoke
       ? `Smoke: ${record.smoke.ok ? 'passed' : 'FAILED'} — ${record.smoke.scenarios.map((s) => `${s.name}: ${s.skipped ? 'skipped' : s.ok ? 'pass' : `FAIL (${s.error ?? ''})`}`).join('; ')}`
       : 'Smoke: not run',
+    ...(record.check
+      ? [
+          '',
+          `Checked: ${record.check.backend ?? 'no digest'} (backend), ${record.check.frontend ?? 'no deployment'} (frontend); ${record.check.url ?? 'no URL'}/ answered ${record.check.page ?? 'nothing'}${record.check.app ? ' (the app)' : ''}, /api/tasks ${record.check.api ?? 'nothing'}${record.check.error ? ` — ${record.check.error}` : ''}`,
+        ]
+      : []),
     ...(record.rollback
       ? [
           '',
@@ -78,7 +93,7 @@ export function renderPromotion(record: PromotionRecord): string {
     '| Step | Status | Time |',
     '| --- | --- | --- |',
     ...record.steps.map((s) => `| ${s.name} | ${s.status} | ${(s.durationMs / 1000).toFixed(1)} s |`),
-    ...(record.plan ? ['', 'Would call:', '', ...record.plan.map((call) => `- ${call}`)] : []),
+    ...(record.plan ? ['', 'Would call:', '', ...record.plan.map((call) => `- ${describeCall(call)}`)] : []),
     '',
   ];
   return lines.join('\n');

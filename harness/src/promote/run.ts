@@ -1,32 +1,38 @@
 // `npm run promote`: verify the report → push by digest → what is live → deploy
-// the backend → the frontend's Build Output → deploy it → make it production →
-// smoke. Any failure after the first deploy (or an interrupt) rolls both
-// platforms back to what was live before; promotion.json says what serves now.
+// the backend → the frontend's Build Output → deploy it → make it the
+// environment's → smoke → check what serves. Any failure after the first
+// deploy (or an interrupt) rolls back what this promotion changed; then the
+// check (requests and the platforms' digests) says what serves.
+import { findChromium } from '@todo/scenarios';
 import { RunFailure } from '../errors/index.ts';
 import { appImages } from '../images/index.ts';
 import { Pipeline, type Phase } from '../pipeline/index.ts';
 import { DigestMismatch } from '../registry/index.ts';
 import { promotionConfig, PromotionMisconfigured, type PromotionConfig } from './config.ts';
+import { describeCall, planCalls } from './plan.ts';
 import { writePromotion, type Outcome, type PromotionRecord } from './record.ts';
+import { servingPhase, type ReleaseIds } from './serving.ts';
 import {
   backendPhase,
   buildOutputPhase,
   frontendPhase,
   livePhase,
-  promoteFrontendPhase,
+  publishPhase,
   pushPhase,
+  rollbackPhase,
   smokePhase,
+  type Deployed,
   type Live,
 } from './steps.ts';
-import { DeployFailed, type Release } from './targets/target.ts';
+import { DeployFailed, type Environment } from './targets/index.ts';
 import { PromotionRefused, verifyReport, type VerifiedReport } from './verify.ts';
 
 export interface PromoteOptions {
   reportPath: string;
-  environment: string;
+  environment: Environment;
   dryRun: boolean;
-  /** Run the browser flow in the smoke too (it spends more sign-ins from this address). */
-  browserSmoke: boolean;
+  /** auto: the browser flow after the API scenarios when Chromium is found; off: API scenarios only. */
+  browser: 'auto' | 'off';
   env: NodeJS.ProcessEnv;
   progress: NodeJS.WriteStream;
 }
@@ -47,32 +53,10 @@ const verifyPhase: Phase<{ reportPath: string; env: NodeJS.ProcessEnv }, Verifie
 
 class SmokeFailed extends Error {}
 
-/** Back to what was live; each side says what happened to it. */
-async function rollBack(
-  config: PromotionConfig,
-  live: Live,
-  deployed: { backend?: Release; frontend?: Release },
-  output: (line: string) => void,
-) {
-  const side = async (
-    target: { rollback(to: Release, progress: (line: string) => void): Promise<void> },
-    before: Release | undefined,
-    after: Release | undefined,
-  ) => {
-    if (!after) return 'unchanged';
-    if (!before) return 'no earlier release to go back to: the new one stays';
-    try {
-      await target.rollback(before, output);
-      return `back on ${before.id}`;
-    } catch (error) {
-      return `FAILED: ${(error as Error).message}`;
-    }
-  };
-  // The frontend first: users stop reaching the new backend through it.
-  const frontend = await side(config.frontend, live.frontend, deployed.frontend);
-  const backend = await side(config.backend, live.backend, deployed.backend);
-  return { backend, frontend };
-}
+/** After the smoke passed, the platforms or the URL say something other than the new release. */
+class NotServing extends Error {}
+
+const digestOf = (reference: string | undefined) => /@(sha256:[0-9a-f]{64})$/.exec(reference ?? '')?.[1];
 
 export async function runPromote(options: PromoteOptions): Promise<PromoteResult> {
   const startedAt = new Date();
@@ -89,6 +73,7 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
     report: { path: options.reportPath },
     outcome: 'failed',
     serving: 'nothing changed',
+    check: null,
     chain: {},
     targets: {},
     smoke: null,
@@ -125,23 +110,31 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
   for (const name of appImages) record.chain[name] = { imageId: report.images[name]?.id ?? '' };
 
   if (options.dryRun) {
-    const example = `${config.registry}/todo-backend@sha256:<pushed digest>`;
-    record.plan = [
-      ...appImages.map(
-        (name) =>
-          `docker push ${config.registry}/todo-${name}:${report.images[name]?.reference.split(':')[1] ?? ''}, then GET /v2/…/manifests/<tag> and /v2/…/manifests/<digest> on ${config.registry.split('/')[0] ?? ''} (its configuration must be ${report.images[name]?.id ?? ''})`,
-      ),
-      ...config.backend.plan(example),
-      `write the Build Output of ${report.images.frontend?.reference ?? ''} with /api/* rewritten to the backend's URL`,
-      ...config.frontend.plan({ outputDir: '<build output>', backendUrl: '<backend url>' }),
-      `the smoke scenarios against the production URL${options.browserSmoke ? ', then the browser flow' : ''}`,
-    ];
-    for (const call of record.plan) options.progress.write(`would: ${call}\n`);
+    record.plan = planCalls({ report, config, browser: options.browser, chromium: findChromium() });
+    for (const call of record.plan) options.progress.write(`would, ${describeCall(call)}\n`);
     return await finish('planned', 0, dir);
   }
 
   let live: Live = { backend: undefined, frontend: undefined };
-  const deployed: { backend?: Release; frontend?: Release } = {};
+  const deployed: Deployed = {};
+  /** The platforms were asked to change something: from then on, what serves is checked. */
+  let touched = false;
+  let url: string | undefined;
+  const releases: { new: ReleaseIds; previous: ReleaseIds } = {
+    new: { backend: undefined, frontend: undefined },
+    previous: { backend: undefined, frontend: undefined },
+  };
+  const check = async () => {
+    const { check: found, serving } = await pipeline.run(servingPhase, {
+      backend: config.backend,
+      frontend: config.frontend,
+      url,
+      releases,
+    });
+    record.check = found;
+    record.serving = serving;
+    return serving;
+  };
   try {
     const pushed = await pipeline.run(pushPhase, {
       report,
@@ -150,10 +143,13 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
     });
     for (const name of appImages) Object.assign(record.chain[name] ?? {}, { pushed: pushed[name].reference });
     live = await pipeline.run(livePhase, { backend: config.backend, frontend: config.frontend });
+    url = live.frontend?.url;
+    releases.previous = { backend: digestOf(live.backend?.artefact), frontend: live.frontend?.id };
+    releases.new.backend = pushed.backend.digest;
     record.targets.backend = { name: config.backend.name, previous: live.backend ?? null, deployed: null };
     record.targets.frontend = { name: config.frontend.name, previous: live.frontend ?? null, deployed: null };
-    record.serving = 'previous release';
 
+    touched = true;
     const backend = await pipeline
       .run(backendPhase, { target: config.backend, image: pushed.backend })
       .catch((error: unknown) => {
@@ -164,7 +160,6 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
     deployed.backend = backend.release;
     record.targets.backend.deployed = backend.release;
     Object.assign(record.chain.backend ?? {}, { serving: backend.serving });
-    record.serving = 'unknown';
     if (backend.serving !== pushed.backend.digest) {
       throw new DigestMismatch(
         `${config.backend.name} reports serving ${backend.serving}, but ${pushed.backend.digest} was deployed`,
@@ -183,26 +178,32 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
     });
     deployed.frontend = frontend;
     record.targets.frontend.deployed = frontend;
-    const production = await pipeline.run(promoteFrontendPhase, {
+    releases.new.frontend = frontend.id;
+    const published = await pipeline.run(publishPhase(options.environment), {
       target: config.frontend,
       release: frontend,
     });
-    Object.assign(record.chain.frontend ?? {}, { serving: production.serving });
+    url = published.url;
+    Object.assign(record.chain.frontend ?? {}, { serving: published.serving });
 
     const smoke = await pipeline.run(smokePhase, {
-      url: production.url,
-      browser: options.browserSmoke,
+      url: published.url,
+      browser: options.browser,
       artefactsDir: `${dir}/smoke`,
     });
     record.smoke = smoke;
     if (!smoke.ok)
       throw new SmokeFailed(
-        `the smoke failed against ${production.url}: ${smoke.scenarios
+        `the smoke failed against ${published.url}: ${smoke.scenarios
           .filter((s) => !s.ok)
           .map((s) => `${s.name} (${s.error ?? ''})`)
           .join('; ')}`,
       );
-    record.serving = 'new release';
+    if ((await check()) !== 'new release') {
+      throw new NotServing(
+        `after the smoke, ${published.url} is not the new release: ${JSON.stringify(record.check)}`,
+      );
+    }
     return await finish('promoted', 0, dir);
   } catch (error) {
     const interrupted = pipeline.interrupts.happened();
@@ -212,11 +213,16 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
         : (error as Error).message;
     if (deployed.backend || deployed.frontend) {
       options.progress.write(`\nrolling back: ${record.error}\n`);
-      const outcome = await rollBack(config, live, deployed, (line) => options.progress.write(`  ${line}\n`));
+      const outcome = await pipeline.run(rollbackPhase, {
+        backend: config.backend,
+        frontend: config.frontend,
+        live,
+        deployed,
+      });
       record.rollback = { reason: interrupted ? 'interrupted' : record.error, ...outcome };
-      const clean = !outcome.backend.startsWith('FAILED') && !outcome.frontend.startsWith('FAILED');
-      record.serving = clean ? 'previous release' : 'unknown';
     }
+    // Whatever happened, what serves now is what requests and the platforms say.
+    if (touched) await check().catch(() => (record.serving = 'unknown'));
     const refused = error instanceof DigestMismatch || error instanceof PromotionMisconfigured;
     const outcome: Outcome = interrupted
       ? 'interrupted'
@@ -227,8 +233,6 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
           : refused
             ? 'refused'
             : 'failed';
-    // A deployment that never became healthy took no traffic: the release before still serves.
-    if (outcome === 'deploy failed') record.serving = 'previous release';
     return await finish(outcome, outcome === 'failed' ? 2 : 1, dir);
   }
 }

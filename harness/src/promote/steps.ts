@@ -1,6 +1,6 @@
 // The steps of a promotion, each a typed phase: push by digest, read what is
-// live, deploy the backend, build and deploy the frontend, make it
-// production, smoke-test it, and (when anything fails) roll back.
+// live, deploy the backend, build and deploy the frontend, make it the
+// environment's, smoke-test it, and (when anything fails) roll back.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,15 @@ import { repoRoot } from '../paths.ts';
 import type { Phase } from '../pipeline/index.ts';
 import { DigestMismatch, pushByDigest, type PushedImage, type RegistryClient } from '../registry/index.ts';
 import type { ScenarioRecord, SimReport } from '../report/index.ts';
-import { describeScenarios, runScenarioRecords } from '../sim/index.ts';
-import type { BackendTarget, FrontendTarget, Release } from './targets/target.ts';
-import { outputDigest, outputFiles } from './targets/vercel.ts';
+import { browserScenario, describeScenarios, runScenarioRecords } from '../sim/index.ts';
+import {
+  outputDigest,
+  outputFiles,
+  type BackendTarget,
+  type Environment,
+  type FrontendTarget,
+  type Release,
+} from './targets/index.ts';
 
 export const pushPhase: Phase<
   { report: SimReport; registry: string; client: RegistryClient },
@@ -102,22 +108,22 @@ export const frontendPhase: Phase<
   detail: (release) => `${release.id} ready at ${release.url}`,
 };
 
-export const promoteFrontendPhase: Phase<
-  { target: FrontendTarget; release: Release },
-  { url: string; serving: string }
-> = {
-  name: 'make it production',
+/** Production: promote it (the project's domains move to it); staging: alias the staging domain to it. */
+export const publishPhase = (
+  environment: Environment,
+): Phase<{ target: FrontendTarget; release: Release }, { url: string; serving: string }> => ({
+  name: `make it ${environment}`,
   stopsOnInterrupt: true,
   async run({ target, release }, output) {
     await target.promote(release, output);
     const live = await target.current();
-    return { url: live?.url ?? release.url, serving: (await target.serving()) ?? 'nothing' };
+    return { url: live?.url ?? release.url, serving: live?.id ?? 'nothing' };
   },
   detail: ({ url }) => url,
-};
+});
 
 export const smokePhase: Phase<
-  { url: string; browser: boolean; artefactsDir: string },
+  { url: string; browser: 'auto' | 'off'; artefactsDir: string },
   { ok: boolean; scenarios: ScenarioRecord[] }
 > = {
   name: 'smoke',
@@ -127,14 +133,58 @@ export const smokePhase: Phase<
         baseUrl: url,
         fetch: (input, init) => fetch(input, init),
         artefactsDir,
-        browser: browser ? 'auto' : 'off',
+        browser: 'off',
         signInFailuresMax: 5,
         only: smokeScenarioNames,
       },
       output,
     );
-    const scenarios = browser ? records : records.filter((r) => r.kind !== 'browser');
+    const api = records.filter((r) => r.kind === 'api');
+    // A release the API scenarios failed is rolled back at once, not after a browser run.
+    const flow = api.every((s) => s.ok)
+      ? await browserScenario({ baseUrl: url, artefactsDir, browser }, output)
+      : undefined;
+    const scenarios = flow ? [...api, flow] : api;
     return { ok: scenarios.every((s) => s.ok), scenarios };
   },
   detail: ({ scenarios }) => describeScenarios(scenarios),
+};
+
+export interface Deployed {
+  backend?: Release;
+  frontend?: Release;
+}
+
+/**
+ * Back to what was live, the frontend first (users stop reaching the new
+ * backend through it); only a side this promotion changed. Each side says what
+ * happened to it; whether the previous release serves is the check's to say.
+ */
+export const rollbackPhase: Phase<
+  { backend: BackendTarget; frontend: FrontendTarget; live: Live; deployed: Deployed },
+  { backend: string; frontend: string }
+> = {
+  name: 'roll back',
+  stopsOnInterrupt: true,
+  async run({ backend, frontend, live, deployed }, output) {
+    const side = async (
+      target: BackendTarget | FrontendTarget,
+      before: Release | undefined,
+      after: Release | undefined,
+    ) => {
+      if (!after) return 'unchanged';
+      if (!before) return 'no earlier release to go back to: the new one stays';
+      try {
+        await target.rollback(before, output);
+        return `back on ${before.id}`;
+      } catch (error) {
+        return `FAILED: ${(error as Error).message}`;
+      }
+    };
+    return {
+      frontend: await side(frontend, live.frontend, deployed.frontend),
+      backend: await side(backend, live.backend, deployed.backend),
+    };
+  },
+  detail: ({ backend, frontend }) => `backend ${backend}, frontend ${frontend}`,
 };

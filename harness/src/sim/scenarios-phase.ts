@@ -33,8 +33,9 @@ export interface ScenarioOutcome {
   requests: HttpSample[];
 }
 
-async function browserScenario(
-  options: ScenarioRunOptions,
+/** The browser flow as a record: skipped (and why) when turned off or Chromium is missing. */
+export async function browserScenario(
+  options: Pick<ScenarioRunOptions, 'baseUrl' | 'artefactsDir' | 'browser'>,
   onProgress: (line: string) => void,
 ): Promise<ScenarioRecord> {
   const name = 'browser flow';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { forgetRegistryNames } from '../docker/index.ts';
 import { baseImages } from '../images/index.ts';
-import { railwaySettings } from '../promote/targets/railway.ts';
+import { railwaySettings } from '../promote/index.ts';
 import { startRailwayStandIn, type RailwayStandIn } from './railway.ts';
 import { startRegistry } from './registry.ts';
 import { startRenderStandIn, type RenderStandIn } from './render.ts';
@@ -72,6 +72,17 @@ export async function startPlatforms(options: { log?: (line: string) => void } =
     };
     railway.setVariables(variables);
     render.setVariables(variables);
+    // Staging: its own database, secret and Redis keys, reached through the staging domain.
+    railway.setVariables(
+      {
+        ...variables,
+        DATABASE_URL: runtime.services.stagingDatabaseUrl,
+        REDIS_KEY_PREFIX: 'staging:',
+        AUTH_SECRET: randomBytes(36).toString('base64url'),
+        PUBLIC_URL: vercel.stagingUrl,
+      },
+      railway.stagingEnvironmentId,
+    );
     return {
       project: runtime.project,
       registry: host,
@@ -85,9 +96,11 @@ export async function startPlatforms(options: { log?: (line: string) => void } =
         RAILWAY_TOKEN: railway.token,
         RAILWAY_SERVICE_ID: railway.serviceId,
         RAILWAY_ENVIRONMENT_ID: railway.environmentId,
+        RAILWAY_STAGING_ENVIRONMENT_ID: railway.stagingEnvironmentId,
         VERCEL_API_URL: vercel.apiUrl,
         VERCEL_TOKEN: vercel.token,
         VERCEL_PROJECT_ID: vercel.projectId,
+        VERCEL_STAGING_DOMAIN: vercel.stagingDomain,
         RENDER_API_URL: render.apiUrl,
         RENDER_API_KEY: render.apiKey,
         RENDER_SERVICE_ID: render.serviceId,

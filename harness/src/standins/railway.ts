@@ -1,5 +1,7 @@
 // A stand-in for Railway's public GraphQL API (the subset promotion uses, in
-// the schema's own shapes) that really deploys: each deployment pulls the image
+// the schema's own shapes) for one service in two environments (production and
+// staging, each with its own settings, variables, deployments and domain) that
+// really deploys: each deployment pulls the image
 // by digest from the registry, runs the pre-deploy command, starts the replicas
 // with the service's variables, waits for the health check path, and only then
 // switches the service's domain (the edge) to it. A deployment is a state
@@ -29,6 +31,7 @@ interface Settings {
 
 interface Deployment {
   id: string;
+  environmentId: string;
   status: Status;
   createdAt: string;
   settings: Settings;
@@ -40,17 +43,28 @@ interface Deployment {
   reason?: string;
 }
 
+/** One environment of the service: what it runs and where it is reached. */
+interface Environment {
+  edge: Edge;
+  settings: Settings;
+  variables: Record<string, string>;
+}
+
 export interface RailwayStandIn extends AsyncDisposable {
   /** The GraphQL endpoint (as https://backboard.railway.com/graphql/v2). */
   apiUrl: string;
   token: string;
   projectId: string;
+  /** Production's environment. */
   environmentId: string;
+  stagingEnvironmentId: string;
   serviceId: string;
-  /** The service's domain: the edge on 127.0.0.1. */
+  /** The service's domain in production: an edge on 127.0.0.1. */
   serviceUrl: string;
-  /** Sets the service's variables (as the dashboard or variableCollectionUpsert would). */
-  setVariables(variables: Record<string, string>): void;
+  /** Its domain in staging. */
+  stagingServiceUrl: string;
+  /** Sets the service's variables in an environment, production's by default (as the dashboard would). */
+  setVariables(variables: Record<string, string>, environmentId?: string): void;
   /** Test knob: report this digest as running instead of what was pulled (a lying platform). */
   misreportDigest(digest: string | undefined): void;
   close(): Promise<void>;
@@ -63,25 +77,45 @@ export async function startRailwayStandIn(options: {
   port?: number;
 }): Promise<RailwayStandIn> {
   const { runtime } = options;
-  const ids = { projectId: randomUUID(), environmentId: randomUUID(), serviceId: randomUUID() };
+  const ids = {
+    projectId: randomUUID(),
+    environmentId: randomUUID(),
+    stagingEnvironmentId: randomUUID(),
+    serviceId: randomUUID(),
+  };
   const token = `standin-${randomUUID()}`;
-  const edge: Edge = await startEdge({ name: 'railway' });
-  const settings: Settings = { numReplicas: 1, restartPolicyType: 'ON_FAILURE', healthcheckTimeout: 300 };
-  let variables: Record<string, string> = {};
+  const environments = new Map<string, Environment>();
+  for (const [id, name] of [
+    [ids.environmentId, 'railway'],
+    [ids.stagingEnvironmentId, 'railway staging'],
+  ] as const) {
+    environments.set(id, {
+      edge: await startEdge({ name }),
+      settings: { numReplicas: 1, restartPolicyType: 'ON_FAILURE', healthcheckTimeout: 300 },
+      variables: {},
+    });
+  }
   const deployments: Deployment[] = [];
   let misreported: string | undefined;
   const working = new Set<Promise<void>>();
 
-  const live = () => deployments.find((d) => d.status === 'SUCCESS');
+  const environmentOf = (id: string | null | undefined) => {
+    const environment = environments.get(id ?? ids.environmentId);
+    if (!environment) throw new GraphQLFailure('Environment not found');
+    return environment;
+  };
+  const domainOf = (environment: Environment) => environment.edge.url.replace(/^http:\/\//, '');
+  const live = (environmentId: string) =>
+    deployments.find((d) => d.environmentId === environmentId && d.status === 'SUCCESS');
   const view = (d: Deployment) => ({
     id: d.id,
     status: d.status,
     createdAt: d.createdAt,
     canRollback: d.status !== 'SUCCESS' && d.settings.image !== undefined && d.pulled !== undefined,
     serviceId: ids.serviceId,
-    environmentId: ids.environmentId,
-    url: d.status === 'SUCCESS' ? edge.url.replace(/^http:\/\//, '') : null,
-    staticUrl: edge.url.replace(/^http:\/\//, ''),
+    environmentId: d.environmentId,
+    url: d.status === 'SUCCESS' ? domainOf(environmentOf(d.environmentId)) : null,
+    staticUrl: domainOf(environmentOf(d.environmentId)),
     meta: {
       image: d.settings.image,
       ...(d.pulled ? { imageDigest: misreported ?? digestOf(d.pulled) } : {}),
@@ -95,8 +129,7 @@ export async function startRailwayStandIn(options: {
   };
   const checkIds = (serviceId: string, environmentId?: string | null) => {
     if (serviceId !== ids.serviceId) throw new GraphQLFailure('Service not found');
-    if (environmentId && environmentId !== ids.environmentId)
-      throw new GraphQLFailure('Environment not found');
+    environmentOf(environmentId);
   };
 
   async function run(d: Deployment): Promise<void> {
@@ -124,8 +157,8 @@ export async function startRailwayStandIn(options: {
       return;
     }
     d.replicas = outcome.replicas;
-    const previous = live();
-    edge.route(d.replicas.map((r) => r.url));
+    const previous = live(d.environmentId);
+    environmentOf(d.environmentId).edge.route(d.replicas.map((r) => r.url));
     d.status = 'SUCCESS';
     if (previous) {
       previous.status = 'REMOVED';
@@ -135,9 +168,10 @@ export async function startRailwayStandIn(options: {
     }
   }
 
-  function deploy(from: Settings, vars: Record<string, string>): string {
+  function deploy(environmentId: string, from: Settings, vars: Record<string, string>): string {
     const d: Deployment = {
       id: randomUUID(),
+      environmentId,
       status: 'INITIALIZING',
       createdAt: new Date().toISOString(),
       settings: structuredClone(from),
@@ -152,15 +186,17 @@ export async function startRailwayStandIn(options: {
 
   // A live deployment whose replicas have all stopped has crashed: the edge has nothing to send to.
   const watch = setInterval(() => {
-    const current = live();
-    if (!current) return;
-    void Promise.all(current.replicas.map((r) => r.running())).then((states) => {
-      if (current.status === 'SUCCESS' && states.every((running) => !running)) {
-        current.status = 'CRASHED';
-        current.reason = 'every replica exited';
-        edge.route([]);
-      }
-    });
+    for (const [environmentId, environment] of environments) {
+      const current = live(environmentId);
+      if (!current) continue;
+      void Promise.all(current.replicas.map((r) => r.running())).then((states) => {
+        if (current.status === 'SUCCESS' && states.every((running) => !running)) {
+          current.status = 'CRASHED';
+          current.reason = 'every replica exited';
+          environment.edge.route([]);
+        }
+      });
+    }
   }, 2_000);
 
   const rootValue = {
@@ -170,11 +206,16 @@ export async function startRailwayStandIn(options: {
       input,
     }: {
       first?: number;
-      input: { serviceId?: string; status?: { in?: Status[]; notIn?: Status[] } };
+      input: {
+        serviceId?: string;
+        environmentId?: string;
+        status?: { in?: Status[]; notIn?: Status[] };
+      };
     }) => {
-      if (input.serviceId) checkIds(input.serviceId);
+      if (input.serviceId) checkIds(input.serviceId, input.environmentId);
       const wanted = deployments.filter(
         (d) =>
+          (!input.environmentId || d.environmentId === input.environmentId) &&
           (!input.status?.in || input.status.in.includes(d.status)) &&
           (!input.status?.notIn || !input.status.notIn.includes(d.status)),
       );
@@ -182,13 +223,15 @@ export async function startRailwayStandIn(options: {
     },
     serviceInstance: ({ serviceId, environmentId }: { serviceId: string; environmentId: string }) => {
       checkIds(serviceId, environmentId);
-      const latest = deployments[0];
+      const environment = environmentOf(environmentId);
+      const { settings } = environment;
+      const latest = deployments.find((d) => d.environmentId === environmentId);
       return {
         id: `${serviceId}:${environmentId}`,
         serviceId,
         environmentId,
         source: settings.image ? { image: settings.image, repo: null } : null,
-        domains: { serviceDomains: [{ domain: edge.url.replace(/^http:\/\//, '') }], customDomains: [] },
+        domains: { serviceDomains: [{ domain: domainOf(environment) }], customDomains: [] },
         ...settings,
         latestDeployment: latest ? view(latest) : null,
       };
@@ -203,6 +246,7 @@ export async function startRailwayStandIn(options: {
       input: Settings & { source?: { image?: string } };
     }) => {
       checkIds(serviceId, environmentId);
+      const { settings } = environmentOf(environmentId);
       const { source, ...rest } = input;
       if (source?.image !== undefined) settings.image = source.image;
       // GraphQL gives null for what the caller left out: only what was sent changes.
@@ -212,23 +256,28 @@ export async function startRailwayStandIn(options: {
     },
     serviceInstanceDeployV2: ({ serviceId, environmentId }: { serviceId: string; environmentId: string }) => {
       checkIds(serviceId, environmentId);
-      return deploy(settings, variables);
+      const environment = environmentOf(environmentId);
+      return deploy(environmentId, environment.settings, environment.variables);
     },
     deploymentRollback: ({ id }: { id: string }) => {
       const earlier = find(id);
       if (earlier.status === 'SUCCESS' || !earlier.pulled) return false;
-      // The earlier deployment's image and variables become the service's again.
-      Object.assign(settings, earlier.settings);
-      variables = { ...earlier.variables };
-      deploy(earlier.settings, earlier.variables);
+      // The earlier deployment's image and variables become its environment's again.
+      const environment = environmentOf(earlier.environmentId);
+      Object.assign(environment.settings, earlier.settings);
+      environment.variables = { ...earlier.variables };
+      deploy(earlier.environmentId, earlier.settings, earlier.variables);
       return true;
     },
     variableCollectionUpsert: ({
       input,
     }: {
-      input: { variables: Record<string, string>; replace?: boolean };
+      input: { environmentId: string; variables: Record<string, string>; replace?: boolean };
     }) => {
-      variables = input.replace ? { ...input.variables } : { ...variables, ...input.variables };
+      const environment = environmentOf(input.environmentId);
+      environment.variables = input.replace
+        ? { ...input.variables }
+        : { ...environment.variables, ...input.variables };
       return true;
     },
   };
@@ -281,15 +330,17 @@ export async function startRailwayStandIn(options: {
     await Promise.allSettled([...working]);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await edge.close();
+    for (const environment of environments.values()) await environment.edge.close();
   };
   return {
     apiUrl: `http://127.0.0.1:${port}/graphql/v2`,
     token,
     ...ids,
-    serviceUrl: edge.url,
-    setVariables: (next) => {
-      variables = { ...variables, ...next };
+    serviceUrl: environmentOf(ids.environmentId).edge.url,
+    stagingServiceUrl: environmentOf(ids.stagingEnvironmentId).edge.url,
+    setVariables: (next, environmentId = ids.environmentId) => {
+      const environment = environmentOf(environmentId);
+      environment.variables = { ...environment.variables, ...next };
     },
     misreportDigest: (digest) => {
       misreported = digest;

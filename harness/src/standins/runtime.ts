@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import {
   containerLogs,
   createNetwork,
+  execIn,
   inspectContainer,
   projectLabel,
   pullImage,
@@ -20,8 +21,8 @@ export interface Runtime extends AsyncDisposable {
   /** The compose-style project everything here carries: one removal takes it all. */
   project: string;
   network: string;
-  /** What the deployed backend is given to reach its managed services. */
-  services: { databaseUrl: string; redisUrl: string };
+  /** What the deployed backend is given to reach its managed services (staging: a database of its own). */
+  services: { databaseUrl: string; stagingDatabaseUrl: string; redisUrl: string };
   /** Pulls `image` (by digest) and runs `command` once to its end: the pre-deploy step. */
   runOnce(
     image: string,
@@ -58,7 +59,7 @@ export async function startRuntime(images: { postgres: string; redis: string }):
     const network = `${project}_default`;
     await createNetwork(network, labels);
     const password = secret();
-    await runContainer({
+    const postgres = await runContainer({
       image: images.postgres,
       name: `${project}-postgres`,
       network,
@@ -83,12 +84,25 @@ export async function startRuntime(images: { postgres: string; redis: string }):
       env: {},
       labels: { ...labels, 'com.docker.compose.service': 'redis' },
     });
+    // Staging's database beside production's, once Postgres takes connections (its first start
+    // runs a server that is stopped again: a failed attempt is simply tried again).
+    await execIn(postgres.id, [
+      'sh',
+      '-c',
+      `for i in $(seq 1 150); do
+         psql -U todo -d todo -tAc "SELECT 1 FROM pg_database WHERE datname = 'staging'" 2>/dev/null | grep -q 1 && exit 0
+         psql -U todo -d todo -c 'CREATE DATABASE staging' >/dev/null 2>&1
+         sleep 0.2
+       done
+       exit 1`,
+    ]);
     const remove = () => removeProject(project);
     return {
       project,
       network,
       services: {
         databaseUrl: `postgres://todo:${password}@${project}-postgres:5432/todo`,
+        stagingDatabaseUrl: `postgres://todo:${password}@${project}-postgres:5432/staging`,
         redisUrl: `redis://${project}-redis:6379`,
       },
       async runOnce(image, command, env) {

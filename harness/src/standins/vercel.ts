@@ -1,7 +1,9 @@
 // A stand-in for Vercel's REST API (files, deployments, promote, rollback, the
-// project's production target) that really serves what it is given: each
-// deployment's Build Output on a port of its own, and the project's production
-// domain on a stable port, pointing at whichever deployment is production.
+// project's production target, aliases) that really serves what it is given:
+// each deployment's Build Output on a port of its own (a preview's own URL), the
+// project's production domain on a stable port, pointing at whichever
+// deployment is production, and a staging domain pointing at whichever
+// deployment it was last aliased to.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -30,6 +32,9 @@ export interface VercelStandIn extends AsyncDisposable {
   projectId: string;
   /** The project's production domain on 127.0.0.1. */
   productionUrl: string;
+  /** The project's staging domain (host:port, as an alias names it) and its URL. */
+  stagingDomain: string;
+  stagingUrl: string;
   close(): Promise<void>;
 }
 
@@ -60,17 +65,26 @@ export async function startVercelStandIn(
   const files = new Map<string, Buffer>();
   const deployments: Deployment[] = [];
   let production: Deployment | undefined;
+  let staging: { deployment: Deployment; uid: string; created: string } | undefined;
 
-  const productionServer = createServer((incoming, outgoing) => {
-    if (!production?.output) {
-      outgoing.writeHead(404, { 'content-type': 'text/plain' });
-      outgoing.end('The deployment could not be found on Vercel. DEPLOYMENT_NOT_FOUND');
-      return;
-    }
-    production.output.handle(incoming, outgoing);
-  });
-  const productionPort = await listen(productionServer, options.productionPort);
-  const productionHost = `127.0.0.1:${productionPort}`;
+  /** A domain of the project: serves whichever deployment it points at now. */
+  const domain = async (pointsAt: () => Deployment | undefined, port?: number) => {
+    const server = createServer((incoming, outgoing) => {
+      const output = pointsAt()?.output;
+      if (!output) {
+        outgoing.writeHead(404, { 'content-type': 'text/plain' });
+        outgoing.end('The deployment could not be found on Vercel. DEPLOYMENT_NOT_FOUND');
+        return;
+      }
+      output.handle(incoming, outgoing);
+    });
+    return { server, host: `127.0.0.1:${await listen(server, port)}` };
+  };
+  const { server: productionServer, host: productionHost } = await domain(
+    () => production,
+    options.productionPort,
+  );
+  const { server: stagingServer, host: stagingHost } = await domain(() => staging?.deployment);
 
   const send = (reply: ServerResponse, status: number, body?: unknown) => {
     reply.writeHead(status, { 'content-type': 'application/json' });
@@ -201,6 +215,48 @@ export async function startVercelStandIn(
       }
       return;
     }
+    match = /^POST \/v2\/deployments\/([^/]+)\/aliases$/.exec(route);
+    if (match) {
+      const d = deployments.find((x) => x.id === match?.[1] || x.url === match?.[1]);
+      const { alias } = JSON.parse(body.toString() || '{}') as { alias?: string };
+      if (!d) error(reply, 404, 'not_found', 'Deployment not found');
+      else if (d.readyState !== 'READY')
+        error(reply, 400, 'not_ready', `deployment ${d.id} is ${d.readyState}`);
+      else if (alias === productionHost)
+        error(reply, 400, 'production_domain', 'the stand-in moves production only by promote or rollback');
+      else if (alias !== stagingHost)
+        error(reply, 404, 'not_found', `the domain ${alias ?? '(none given)'} is not the project's`);
+      else {
+        const old = staging?.deployment.id;
+        staging = {
+          deployment: d,
+          uid: `alias_${randomBytes(8).toString('hex')}`,
+          created: new Date().toISOString(),
+        };
+        send(reply, 200, { uid: staging.uid, alias, created: staging.created, oldDeploymentId: old ?? null });
+      }
+      return;
+    }
+    match = /^GET \/v4\/aliases\/([^/]+)$/.exec(route);
+    if (match) {
+      const alias = decodeURIComponent(match[1] ?? '');
+      const to =
+        alias === stagingHost
+          ? staging
+          : alias === productionHost && production
+            ? { deployment: production, uid: 'alias_production', created: '' }
+            : undefined;
+      if (!to) error(reply, 404, 'not_found', 'Alias not found');
+      else
+        send(reply, 200, {
+          uid: to.uid,
+          alias,
+          created: to.created,
+          deploymentId: to.deployment.id,
+          projectId,
+        });
+      return;
+    }
     match = /^GET \/v9\/projects\/([^/]+)$/.exec(route);
     if (match) {
       if (match[1] !== projectId) {
@@ -225,7 +281,12 @@ export async function startVercelStandIn(
   });
   const port = await listen(server, options.port);
   const close = async () => {
-    for (const s of [server, productionServer, ...deployments.flatMap((d) => (d.server ? [d.server] : []))]) {
+    for (const s of [
+      server,
+      productionServer,
+      stagingServer,
+      ...deployments.flatMap((d) => (d.server ? [d.server] : [])),
+    ]) {
       s.closeAllConnections();
       await new Promise((resolve) => s.close(resolve));
     }
@@ -236,6 +297,8 @@ export async function startVercelStandIn(
     token,
     projectId,
     productionUrl: `http://${productionHost}`,
+    stagingDomain: stagingHost,
+    stagingUrl: `http://${stagingHost}`,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -5,7 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../paths.ts';
-import { DeployFailed, pollUntil, type BackendTarget, type Release } from './target.ts';
+import {
+  DeployFailed,
+  pollUntil,
+  type BackendTarget,
+  type Release,
+  type TargetDefinition,
+  type TargetPlan,
+} from './target.ts';
 
 export const railwayApi = 'https://backboard.railway.com/graphql/v2';
 
@@ -91,6 +98,11 @@ interface Deployment {
   canRollback?: boolean;
 }
 
+interface ServiceInstance {
+  source: { image?: string | null } | null;
+  domains: { serviceDomains: { domain: string }[]; customDomains: { domain: string }[] };
+}
+
 /** Railway answered with GraphQL errors (or not at all). */
 export class RailwayError extends Error {
   override name = 'RailwayError';
@@ -139,18 +151,12 @@ export class RailwayTarget implements BackendTarget {
     return { serviceId: this.#options.serviceId, environmentId: this.#options.environmentId };
   }
 
-  async #instance() {
-    const { serviceInstance } = await this.#call<{
-      serviceInstance: {
-        source: { image?: string | null } | null;
-        domains: { serviceDomains: { domain: string }[]; customDomains: { domain: string }[] };
-      };
-    }>('serviceInstance', this.#ids);
-    return serviceInstance;
+  async #instance(): Promise<ServiceInstance> {
+    return (await this.#call<{ serviceInstance: ServiceInstance }>('serviceInstance', this.#ids))
+      .serviceInstance;
   }
 
-  async #url(): Promise<string> {
-    const { domains } = await this.#instance();
+  #url({ domains }: ServiceInstance): string {
     const domain = domains.customDomains[0]?.domain ?? domains.serviceDomains[0]?.domain;
     if (!domain)
       throw new RailwayError('the Railway service has no domain: generate one in its Networking settings');
@@ -174,8 +180,8 @@ export class RailwayTarget implements BackendTarget {
       .map((edge) => edge.node)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     if (!live) return undefined;
-    const { source } = await this.#instance();
-    return this.#release(live, source?.image ?? '', await this.#url());
+    const instance = await this.#instance();
+    return this.#release(live, instance.source?.image ?? '', this.#url(instance));
   }
 
   async #waitLive(id: string, progress: (line: string) => void, image: string): Promise<Release> {
@@ -189,7 +195,7 @@ export class RailwayTarget implements BackendTarget {
       },
       { timeoutMs: this.#options.deployTimeoutMs, everyMs: this.#options.pollMs },
     );
-    const release = this.#release(value, image, await this.#url());
+    const release = this.#release(value, image, this.#url(await this.#instance()));
     if (timedOut) {
       throw new DeployFailed(
         `railway deployment ${id} was still ${value.status} after ${this.#options.deployTimeoutMs / 1000} s`,
@@ -234,11 +240,7 @@ export class RailwayTarget implements BackendTarget {
     if (!live) return undefined;
     const deployment = await this.#deployment(live.id);
     // What was pulled, where the platform says; else the reference it was told to run.
-    return (
-      deployment.meta?.imageDigest ??
-      digestOf(deployment.meta?.image) ??
-      digestOf((await this.#instance()).source?.image ?? '')
-    );
+    return deployment.meta?.imageDigest ?? digestOf(deployment.meta?.image) ?? digestOf(live.artefact);
   }
 
   async rollback(to: Release, progress: (line: string) => void): Promise<void> {
@@ -261,12 +263,53 @@ export class RailwayTarget implements BackendTarget {
       throw new DeployFailed(`railway did not serve ${to.artefact} again in time`, 'ROLLBACK', value);
   }
 
-  plan(image: string): string[] {
-    const { apiUrl } = this.#options;
-    return [
-      `POST ${apiUrl} serviceInstanceUpdate(serviceId: ${this.#options.serviceId}, environmentId: ${this.#options.environmentId}, input: ${JSON.stringify(this.#input(image))})`,
-      `POST ${apiUrl} serviceInstanceDeployV2(serviceId: ${this.#options.serviceId}, environmentId: ${this.#options.environmentId})`,
-      `POST ${apiUrl} deployment(id) every ${this.#options.pollMs / 1000} s until SUCCESS (or FAILED, CRASHED), at most ${this.#options.deployTimeoutMs / 1000} s`,
-    ];
+  plan(image: string): TargetPlan {
+    const { apiUrl: api, pollMs, deployTimeoutMs } = this.#options;
+    const ids = `serviceId: ${this.#options.serviceId}, environmentId: ${this.#options.environmentId}`;
+    const every = `every ${pollMs / 1000} s (at most ${deployTimeoutMs / 1000} s)`;
+    const live = `POST ${api} deployments(${ids}, status: SUCCESS): the live deployment`;
+    const instance = `POST ${api} serviceInstance(${ids}): its source image and domain`;
+    return {
+      current: [live, instance],
+      deploy: [
+        `POST ${api} serviceInstanceUpdate(${ids}, input: ${JSON.stringify(this.#input(image))})`,
+        `POST ${api} serviceInstanceDeployV2(${ids})`,
+        `POST ${api} deployment(id: <new deployment>) ${every} until SUCCESS (or FAILED, CRASHED)`,
+        instance,
+      ],
+      serving: [live, instance, `POST ${api} deployment(id: <live deployment>): meta.imageDigest`],
+      rollback: [
+        live,
+        instance,
+        `POST ${api} deploymentRollback(id: <the deployment live before>)`,
+        `${live}, then serviceInstance, ${every} until a new deployment runs the earlier image`,
+      ],
+    };
   }
 }
+
+export const railway: TargetDefinition<BackendTarget> = {
+  name: 'railway',
+  variables: (environment) => [
+    {
+      names: ['RAILWAY_TOKEN', 'RAILWAY_PROJECT_TOKEN'],
+      what: "an account or workspace token, or a project token (one environment's)",
+    },
+    { names: ['RAILWAY_SERVICE_ID'], what: "the backend service's id" },
+    environment === 'staging'
+      ? { names: ['RAILWAY_STAGING_ENVIRONMENT_ID'], what: 'the Railway environment staging deploys to' }
+      : { names: ['RAILWAY_ENVIRONMENT_ID'], what: 'the Railway environment production deploys to' },
+  ],
+  create: (env, { environment, deployTimeoutMs, pollMs }) =>
+    new RailwayTarget({
+      apiUrl: env.RAILWAY_API_URL ?? railwayApi,
+      token: env.RAILWAY_TOKEN ?? env.RAILWAY_PROJECT_TOKEN ?? '',
+      tokenKind: env.RAILWAY_TOKEN ? 'bearer' : 'project',
+      serviceId: env.RAILWAY_SERVICE_ID ?? '',
+      environmentId:
+        (environment === 'staging' ? env.RAILWAY_STAGING_ENVIRONMENT_ID : env.RAILWAY_ENVIRONMENT_ID) ?? '',
+      settings: railwaySettings(),
+      deployTimeoutMs,
+      pollMs,
+    }),
+};

@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../paths.ts';
 import { railwaySettings } from './railway.ts';
-import { DeployFailed, pollUntil, type BackendTarget, type Release } from './target.ts';
+import {
+  DeployFailed,
+  pollUntil,
+  type BackendTarget,
+  type Release,
+  type TargetDefinition,
+  type TargetPlan,
+} from './target.ts';
 
 export const renderApi = 'https://api.render.com/v1';
 
@@ -93,22 +100,22 @@ export class RenderTarget implements BackendTarget {
     return urlOf(url);
   }
 
-  async current(): Promise<Release | undefined> {
+  async #live(): Promise<Deploy | undefined> {
     const list = await this.#request<{ deploy: Deploy }[]>(
       'GET',
       `/services/${this.#options.serviceId}/deploys?status=live&limit=1`,
     );
-    const live = list[0]?.deploy;
+    return list[0]?.deploy;
+  }
+
+  async current(): Promise<Release | undefined> {
+    const live = await this.#live();
     if (!live) return undefined;
     return { id: live.id, artefact: live.image?.ref ?? '', url: await this.#url() };
   }
 
   async serving(): Promise<string | undefined> {
-    const list = await this.#request<{ deploy: Deploy }[]>(
-      'GET',
-      `/services/${this.#options.serviceId}/deploys?status=live&limit=1`,
-    );
-    const live = list[0]?.deploy;
+    const live = await this.#live();
     return live?.image?.sha ?? /@(sha256:[0-9a-f]{64})$/.exec(live?.image?.ref ?? '')?.[1];
   }
 
@@ -148,14 +155,48 @@ export class RenderTarget implements BackendTarget {
     await this.#waitLive(deploy, progress);
   }
 
-  plan(image: string): string[] {
-    const base = `${this.#options.apiUrl}/services/${this.#options.serviceId}`;
-    return [
-      `POST ${base}/deploys {"imageUrl":"${image}"}`,
-      `GET ${base}/deploys/<id> every ${this.#options.pollMs / 1000} s until live (or build_failed, update_failed, pre_deploy_failed)`,
-    ];
+  plan(image: string): TargetPlan {
+    const { apiUrl, serviceId, pollMs, deployTimeoutMs } = this.#options;
+    const base = `${apiUrl}/services/${serviceId}`;
+    const every = `every ${pollMs / 1000} s (at most ${deployTimeoutMs / 1000} s)`;
+    const live = `GET ${base}/deploys?status=live&limit=1: the live deploy`;
+    const service = `GET ${base}: the service's URL`;
+    return {
+      current: [live, service],
+      deploy: [
+        `POST ${base}/deploys {"imageUrl":"${image}"}`,
+        `GET ${base}/deploys/<new deploy> ${every} until live (or build_failed, update_failed, pre_deploy_failed)`,
+        service,
+      ],
+      serving: [live],
+      rollback: [
+        live,
+        service,
+        `POST ${base}/rollback {"deployId":"<the deploy live before>"}`,
+        `GET ${base}/deploys/<rollback deploy> ${every} until live`,
+        service,
+      ],
+    };
   }
 }
+
+export const render: TargetDefinition<BackendTarget> = {
+  name: 'render',
+  variables: (environment) => [
+    { names: ['RENDER_API_KEY'], what: 'a Render API key' },
+    environment === 'staging'
+      ? { names: ['RENDER_STAGING_SERVICE_ID'], what: "the staging backend web service's id (srv-…)" }
+      : { names: ['RENDER_SERVICE_ID'], what: "the backend web service's id (srv-…)" },
+  ],
+  create: (env, { environment, deployTimeoutMs, pollMs }) =>
+    new RenderTarget({
+      apiUrl: env.RENDER_API_URL ?? renderApi,
+      apiKey: env.RENDER_API_KEY ?? '',
+      serviceId: (environment === 'staging' ? env.RENDER_STAGING_SERVICE_ID : env.RENDER_SERVICE_ID) ?? '',
+      deployTimeoutMs,
+      pollMs,
+    }),
+};
 
 /**
  * render.yaml for the backend as an image-backed web service, from the same

@@ -1,7 +1,12 @@
 // What promotion needs of a platform, whatever it is: the release live now,
 // deploy an artefact and wait until it is live (or failed), what it reports
-// running, and go back to an earlier release. Railway, Render and Vercel are
-// each one file of this shape.
+// running, go back to an earlier release, and the calls it would make. Each
+// platform is one file of this shape that also declares its definition: its
+// name, the variables it reads and how it is made from them (targets/index.ts
+// is the table config.ts looks a name up in).
+
+export type Environment = 'production' | 'staging';
+export const environments: readonly Environment[] = ['production', 'staging'];
 
 export interface Release {
   /** The platform's id of the deployment. */
@@ -28,6 +33,14 @@ export interface DeployProgress {
   (line: string): void;
 }
 
+/** The API calls each operation makes, in words (--dry-run prints them in the order a run makes them). */
+export interface TargetPlan {
+  current: string[];
+  deploy: string[];
+  serving: string[];
+  rollback: string[];
+}
+
 export interface Target<Artefact> {
   /** railway, render, vercel, … */
   readonly name: string;
@@ -39,8 +52,7 @@ export interface Target<Artefact> {
   serving(): Promise<string | undefined>;
   /** Back to an earlier release; resolves once it serves again. */
   rollback(to: Release, progress: DeployProgress): Promise<void>;
-  /** The API calls it would make, in words (--dry-run). */
-  plan(artefact: Artefact): string[];
+  plan(artefact: Artefact): TargetPlan;
 }
 
 /** The backend: an image by digest. */
@@ -52,8 +64,31 @@ export interface FrontendArtefact {
   backendUrl: string;
 }
 export interface FrontendTarget extends Target<FrontendArtefact> {
-  /** Makes a deployment that is live but not yet public the one users get. */
+  /** Makes a live deployment the one the environment's users get (production's domains, or staging's). */
   promote(release: Release, progress: DeployProgress): Promise<void>;
+  plan(artefact: FrontendArtefact): TargetPlan & { promote: string[] };
+}
+
+/** A variable a target reads; with several names, any one of them will do. */
+export interface TargetVariable {
+  names: readonly string[];
+  what: string;
+}
+
+/** What every target is told besides its own variables. */
+export interface TargetSettings {
+  environment: Environment;
+  deployTimeoutMs: number;
+  pollMs: number;
+}
+
+/** One platform, as the table of targets holds it. */
+export interface TargetDefinition<T> {
+  name: string;
+  /** What it needs set for an environment; config.ts refuses in one line when one is missing. */
+  variables(environment: Environment): TargetVariable[];
+  /** Built once every variable it needs is set. */
+  create(env: NodeJS.ProcessEnv, settings: TargetSettings): T;
 }
 
 /** Polls `read` every `everyMs` until `done` says so or `timeoutMs` passes; the last value. */

@@ -1,16 +1,23 @@
 // The one file that speaks Vercel's REST API: the Build Output uploaded file by
-// file (SHA-1 addressed), a production deployment created from it without
-// taking the domains, then promoted once the smoke passed; rollback to the
-// deployment that was production before.
+// file (SHA-1 addressed) and a deployment created from it, then made what the
+// environment's users get. Production: a production deployment that does not
+// take the domains until it is READY and promoted; the smoke then runs against
+// production, and a failing smoke rolls production back to the deployment
+// before. Staging: a preview deployment (production untouched), which the
+// staging domain (VERCEL_STAGING_DOMAIN) is aliased to; rolling back re-aliases
+// that domain to the deployment it pointed at before.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
   DeployFailed,
   pollUntil,
+  type Environment,
   type FrontendArtefact,
   type FrontendTarget,
   type Release,
+  type TargetDefinition,
+  type TargetPlan,
 } from './target.ts';
 
 export const vercelApi = 'https://api.vercel.com';
@@ -21,8 +28,9 @@ export interface VercelOptions {
   projectId: string;
   /** For a team's project: its id (VERCEL_ORG_ID). */
   teamId?: string;
-  /** production, or a custom environment such as staging. */
-  target: string;
+  environment: Environment;
+  /** Staging: the domain (e.g. staging.example.com) aliased to each staging deployment. */
+  stagingDomain?: string;
   deployTimeoutMs: number;
   pollMs: number;
   fetch?: typeof fetch;
@@ -46,9 +54,15 @@ interface Project {
   targets?: { production?: { id: string; url: string; alias?: string[] } | null };
 }
 
-/** Any answer of the API: a deployment, a project, or an error. */
+interface Alias {
+  alias: string;
+  deploymentId: string | null;
+}
+
+/** Any answer of the API: a deployment, a project, an alias, or an error. */
 type Answer = Partial<Deployment> &
-  Partial<Project> & { error?: { code: string; message: string; missing?: string[] } };
+  Partial<Project> &
+  Partial<Alias> & { error?: { code: string; message: string; missing?: string[] } };
 
 /** Vercel refused or could not be reached. */
 export class VercelError extends Error {
@@ -86,7 +100,13 @@ export class VercelTarget implements FrontendTarget {
   readonly #options: VercelOptions;
 
   constructor(options: VercelOptions) {
+    if (options.environment === 'staging' && !options.stagingDomain)
+      throw new VercelError('staging needs VERCEL_STAGING_DOMAIN: the domain staging is served at');
     this.#options = options;
+  }
+
+  get #staging(): string | undefined {
+    return this.#options.environment === 'staging' ? this.#options.stagingDomain : undefined;
   }
 
   #url(path: string): string {
@@ -129,7 +149,24 @@ export class VercelTarget implements FrontendTarget {
     return { id: body.id, ...(body.targets ? { targets: body.targets } : {}) };
   }
 
+  /** The deployment the staging domain points at; undefined when it points at none yet. */
+  async #aliased(domain: string): Promise<string | undefined> {
+    const { status, body } = await this.#request(
+      'GET',
+      `/v4/aliases/${encodeURIComponent(domain)}?projectId=${this.#options.projectId}`,
+    );
+    if (status === 404) return undefined;
+    if (status !== 200)
+      throw new VercelError(`Vercel: alias ${domain}: ${body.error?.message ?? `HTTP ${status}`}`);
+    return body.deploymentId ?? undefined;
+  }
+
   async current(): Promise<Release | undefined> {
+    const staging = this.#staging;
+    if (staging) {
+      const id = await this.#aliased(staging);
+      return id ? { id, artefact: id, url: urlOf(staging) } : undefined;
+    }
     const production = (await this.#project()).targets?.production;
     if (!production) return undefined;
     return {
@@ -147,11 +184,11 @@ export class VercelTarget implements FrontendTarget {
     const body = {
       name: this.#options.projectId,
       project: this.#options.projectId,
-      target: this.#options.target,
+      // Production: built for production, but the domains move only when it is promoted.
+      // Staging: a preview (no target), which production never sees.
+      ...(this.#staging ? {} : { target: 'production', autoAssignCustomDomains: false }),
       files: files.map(({ file, sha, size }) => ({ file, sha, size })),
       projectSettings: { framework: null },
-      // Production build, but the domains move only when it is promoted (after the smoke).
-      autoAssignCustomDomains: false,
     };
     return this.#request('POST', '/v13/deployments?skipAutoDetectionConfirmation=1', body);
   }
@@ -208,42 +245,101 @@ export class VercelTarget implements FrontendTarget {
     return release;
   }
 
-  async #switchTo(id: string, path: string, action: string): Promise<void> {
-    const { status, body } = await this.#request('POST', path, {});
+  /** Points the environment at deployment `id` and waits until Vercel says it does. */
+  async #switchTo(id: string, action: 'promote' | 'rollback'): Promise<void> {
+    const staging = this.#staging;
+    const project = this.#options.projectId;
+    const { status, body } = staging
+      ? await this.#request('POST', `/v2/deployments/${id}/aliases`, { alias: staging })
+      : await this.#request(
+          'POST',
+          action === 'promote'
+            ? `/v10/projects/${project}/promote/${id}`
+            : `/v1/projects/${project}/rollback/${id}`,
+          {},
+        );
     if (![200, 201, 202].includes(status)) {
       throw new VercelError(`Vercel: ${action} ${id}: ${body.error?.message ?? `HTTP ${status}`}`);
     }
     const { timedOut } = await pollUntil(
-      () => this.#project(),
-      (project) => project.targets?.production?.id === id,
+      () => this.serving(),
+      (serving) => serving === id,
       { timeoutMs: this.#options.deployTimeoutMs, everyMs: this.#options.pollMs },
     );
-    if (timedOut) throw new DeployFailed(`vercel: production is not ${id} after the ${action}`, action);
+    if (timedOut)
+      throw new DeployFailed(`vercel: ${this.#options.environment} is not ${id} after the ${action}`, action);
   }
 
-  /** Makes a READY deployment production: the project's domains point at it. */
+  /** Makes a READY deployment the environment's: production's domains, or the staging domain. */
   async promote(release: Release, progress: (line: string) => void): Promise<void> {
-    progress(`vercel: promoting ${release.id} to production`);
-    await this.#switchTo(
-      release.id,
-      `/v10/projects/${this.#options.projectId}/promote/${release.id}`,
-      'promote',
+    const staging = this.#staging;
+    progress(
+      staging
+        ? `vercel: aliasing ${staging} to ${release.id}`
+        : `vercel: promoting ${release.id} to production`,
     );
+    await this.#switchTo(release.id, 'promote');
   }
 
   async rollback(to: Release, progress: (line: string) => void): Promise<void> {
     if ((await this.current())?.id === to.id) return;
-    progress(`vercel: rolling production back to ${to.id}`);
-    await this.#switchTo(to.id, `/v1/projects/${this.#options.projectId}/rollback/${to.id}`, 'rollback');
+    progress(`vercel: rolling ${this.#options.environment} back to ${to.id}`);
+    await this.#switchTo(to.id, 'rollback');
   }
 
-  plan(artefact: FrontendArtefact): string[] {
-    const api = this.#options.apiUrl;
-    return [
-      `POST ${api}/v13/deployments (project ${this.#options.projectId}, target ${this.#options.target}, the files of ${artefact.outputDir}, autoAssignCustomDomains false)`,
-      `POST ${api}/v2/files for each file Vercel reports missing (x-vercel-digest: its SHA-1), then POST ${api}/v13/deployments again`,
-      `GET ${api}/v13/deployments/<id> every ${this.#options.pollMs / 1000} s until READY (or ERROR)`,
-      `(after the smoke) POST ${api}/v10/projects/${this.#options.projectId}/promote/<id>, then GET ${api}/v9/projects/${this.#options.projectId} until targets.production is <id>`,
+  plan(artefact: FrontendArtefact): TargetPlan & { promote: string[] } {
+    const { apiUrl: api, projectId, pollMs, deployTimeoutMs } = this.#options;
+    const staging = this.#staging;
+    const every = `every ${pollMs / 1000} s (at most ${deployTimeoutMs / 1000} s)`;
+    const read = staging
+      ? `GET ${api}/v4/aliases/${staging}?projectId=${projectId}`
+      : `GET ${api}/v9/projects/${projectId}`;
+    const live = `${read}: ${staging ? 'the deployment the staging domain points at' : 'targets.production, the deployment production serves'}`;
+    const switchTo = (to: string, action: 'promote' | 'rollback') => [
+      staging
+        ? `POST ${api}/v2/deployments/${to}/aliases {"alias":"${staging}"}`
+        : action === 'promote'
+          ? `POST ${api}/v10/projects/${projectId}/promote/${to}`
+          : `POST ${api}/v1/projects/${projectId}/rollback/${to}`,
+      `${read} ${every} until it is ${to}`,
     ];
+    return {
+      current: [live],
+      deploy: [
+        `POST ${api}/v13/deployments (project ${projectId}, ${staging ? 'a preview: no target' : 'target production, autoAssignCustomDomains false'}, the files of ${artefact.outputDir})`,
+        `POST ${api}/v2/files for each file Vercel reports missing (x-vercel-digest: its SHA-1), then POST ${api}/v13/deployments again`,
+        `GET ${api}/v13/deployments/<new deployment> ${every} until READY (or ERROR)`,
+      ],
+      promote: switchTo('<new deployment>', 'promote'),
+      serving: [live],
+      rollback: [live, ...switchTo('<the deployment live before>', 'rollback')],
+    };
   }
 }
+
+export const vercel: TargetDefinition<FrontendTarget> = {
+  name: 'vercel',
+  variables: (environment) => [
+    { names: ['VERCEL_TOKEN'], what: 'a Vercel access token' },
+    { names: ['VERCEL_PROJECT_ID'], what: "the frontend project's id (prj_…)" },
+    ...(environment === 'staging'
+      ? [
+          {
+            names: ['VERCEL_STAGING_DOMAIN'],
+            what: 'the domain staging is served at, e.g. staging.example.com',
+          },
+        ]
+      : []),
+  ],
+  create: (env, { environment, deployTimeoutMs, pollMs }) =>
+    new VercelTarget({
+      apiUrl: env.VERCEL_API_URL ?? vercelApi,
+      token: env.VERCEL_TOKEN ?? '',
+      projectId: env.VERCEL_PROJECT_ID ?? '',
+      ...(env.VERCEL_ORG_ID ? { teamId: env.VERCEL_ORG_ID } : {}),
+      environment,
+      ...(env.VERCEL_STAGING_DOMAIN ? { stagingDomain: env.VERCEL_STAGING_DOMAIN } : {}),
+      deployTimeoutMs,
+      pollMs,
+    }),
+};
