@@ -730,7 +730,7 @@ export interface paths {
     put?: never;
     /**
      * Send a message to the assistant
-     * @description Streams the reply as the AI SDK's UI message stream (server-sent events). The server keeps the history: send only the new message. The conversation id comes back in the conversation-id header. An id that is another user's conversation answers 404.
+     * @description Streams the reply as the AI SDK's UI message stream (server-sent events). The server keeps the history: send only the new message. The conversation id comes back in the conversation-id header. An id that is another user's conversation answers 404. A message sent again with the same message id (a retry after the stream was cut) is answered with the reply saved the first time, replayed (header idempotent-replayed: true), and nothing runs twice; 409 while that reply is not saved yet, 422 when the id was used for other words.
      */
     post: {
       parameters: {
@@ -797,6 +797,15 @@ export interface paths {
           };
         };
         /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
         413: {
           headers: {
             [name: string]: unknown;
@@ -807,6 +816,15 @@ export interface paths {
         };
         /** @description Default Response */
         415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -1056,6 +1074,13 @@ export interface paths {
       };
       requestBody: {
         content: {
+          /**
+           * @example {
+           *       "jsonrpc": "2.0",
+           *       "id": 1,
+           *       "method": "tools/list"
+           *     }
+           */
           'application/json':
             | (
                 | {
@@ -1298,6 +1323,14 @@ export interface components {
       updatedAt: string;
       version: number;
     };
+    /**
+     * @example {
+     *       "title": "buy milk",
+     *       "notes": "the oat one",
+     *       "priority": "high",
+     *       "dueDate": "2026-12-01"
+     *     }
+     */
     CreateTaskInput: {
       title: string & (unknown & unknown);
       /** @default  */
@@ -1310,6 +1343,13 @@ export interface components {
       /** @default null */
       dueDate?: (string & (unknown & unknown)) | null;
     };
+    /**
+     * @example {
+     *       "title": "buy oat milk",
+     *       "status": "done",
+     *       "version": 1
+     *     }
+     */
     UpdateTaskInput:
       | {
           title?: string & (unknown & unknown);
@@ -1395,6 +1435,14 @@ export interface components {
       updatedAt: string;
       version: number;
     };
+    /**
+     * @example {
+     *       "title": "buy milk",
+     *       "notes": "the oat one",
+     *       "priority": "high",
+     *       "dueDate": "2026-12-01"
+     *     }
+     */
     CreateTask: {
       title: string & (unknown & unknown);
       /** @default  */
@@ -1407,6 +1455,13 @@ export interface components {
       /** @default null */
       dueDate: (string & (unknown & unknown)) | null;
     };
+    /**
+     * @example {
+     *       "title": "buy oat milk",
+     *       "status": "done",
+     *       "version": 1
+     *     }
+     */
     UpdateTask:
       | {
           title?: string & (unknown & unknown);
@@ -1448,6 +1503,20 @@ export interface components {
       })[];
       createdAt: string;
     };
+    /**
+     * @example {
+     *       "message": {
+     *         "role": "user",
+     *         "parts": [
+     *           {
+     *             "type": "text",
+     *             "text": "add buy milk tomorrow"
+     *           }
+     *         ]
+     *       },
+     *       "timeZone": "Europe/Paris"
+     *     }
+     */
     ChatRequest: {
       /** @description The conversation; a new one when absent or not yet known */
       id?: string;

@@ -557,6 +557,34 @@ describe('conversations', () => {
   });
 });
 
+describe('a message sent again', () => {
+  // A client whose stream was cut (a proxy restart, a lost connection) sends the
+  // same message again, with the same message id: its tools must not run twice.
+  it('is answered with the reply saved the first time, replayed, and its tools do not run again', async () => {
+    const { client } = await seeded();
+    const first = await chat(client, 'add buy milk tomorrow', { messageId: 'msg-milk' });
+    expect(first.toolCalls.map((call) => call.toolName)).toEqual(['create_task']);
+    const id = first.conversationId ?? '';
+
+    const again = await chat(client, 'add buy milk tomorrow', { id, messageId: 'msg-milk' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect(again.toolCalls).toEqual(first.toolCalls);
+    expect(again.toolOutputs).toEqual(first.toolOutputs);
+    expect((await tasksOf(client)).map((task) => task.title)).toEqual(['buy milk']);
+    // Stored once: the user's message and the assistant's reply.
+    const stored = await client.request('GET', `/api/conversations/${id}`);
+    expect(stored.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+
+    // The same id for other words is a mistake, not a retry.
+    const other = await chat(client, 'add buy bread', { id, messageId: 'msg-milk' });
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'CHAT_MESSAGE_ID_REUSED' });
+    expect((await tasksOf(client)).map((task) => task.title)).toEqual(['buy milk']);
+  });
+});
+
 describe('POST /api/chat', () => {
   it('needs a session, a valid message and a trusted origin', async () => {
     const anonymous = new Client(api.url);

@@ -19,7 +19,12 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
-const allMigrations = ['20261122000000_accounts', '20261122000100_tasks', '20261122000200_conversations'];
+const allMigrations = [
+  '20261122000000_accounts',
+  '20261122000100_tasks',
+  '20261122000200_conversations',
+  '20261203000000_chat_replies',
+];
 
 describe('migrations', () => {
   it('create the whole schema, auth tables included, and a second run changes nothing', async () => {

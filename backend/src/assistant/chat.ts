@@ -3,6 +3,7 @@ import {
   APICallError,
   RetryError,
   convertToModelMessages,
+  createUIMessageStream,
   createUIMessageStreamResponse,
   stepCountIs,
   streamText,
@@ -85,6 +86,45 @@ function logRecord(error: unknown): Record<string, unknown> {
   return { name: (cause as Error | undefined)?.name, message: (cause as Error | undefined)?.message };
 }
 
+/**
+ * A reply saved earlier, streamed again as it was: its words, and its tool
+ * calls with their outputs. Nothing runs: a message sent again after its
+ * stream was cut must not add, complete or delete a task twice.
+ */
+export function replayReply(conversationId: string, reply: StoredMessage): Response {
+  const stream = createUIMessageStream({
+    execute: ({ writer }) => {
+      writer.write({ type: 'start', messageId: reply.id });
+      reply.parts.forEach((part, index) => {
+        if (part.type === 'step-start') writer.write({ type: 'start-step' });
+        if (part.type === 'text' && typeof part.text === 'string') {
+          const id = `${reply.id}-${index}`;
+          writer.write({ type: 'text-start', id });
+          writer.write({ type: 'text-delta', id, delta: part.text });
+          writer.write({ type: 'text-end', id });
+        }
+        const toolCallId = part.toolCallId;
+        if (!part.type.startsWith('tool-') || typeof toolCallId !== 'string') return;
+        writer.write({
+          type: 'tool-input-available',
+          toolCallId,
+          toolName: part.type.slice(5),
+          input: part.input,
+        });
+        if (part.state === 'output-available')
+          writer.write({ type: 'tool-output-available', toolCallId, output: part.output });
+        if (part.state === 'output-error')
+          writer.write({ type: 'tool-output-error', toolCallId, errorText: String(part.errorText) });
+      });
+      writer.write({ type: 'finish' });
+    },
+  });
+  return createUIMessageStreamResponse({
+    stream,
+    headers: { 'conversation-id': conversationId, 'idempotent-replayed': 'true' },
+  });
+}
+
 export interface Assistant {
   /** Runs one turn and answers with the AI SDK's UI message stream; saves the reply. */
   turn(turn: ChatTurn): Promise<Response>;
@@ -139,7 +179,11 @@ export function createAssistant(deps: {
         onEnd: async ({ responseMessage }) => {
           if (responseMessage.parts.length === 0) return;
           try {
-            await saveReply(db, conversationId, { id: responseMessage.id, parts: responseMessage.parts });
+            await saveReply(db, conversationId, {
+              id: responseMessage.id,
+              parts: responseMessage.parts,
+              replyTo: message.id,
+            });
           } catch (error) {
             log.error({ err: error }, 'could not save the assistant message');
           }

@@ -32,11 +32,20 @@ export async function findConversation(
   return conversation;
 }
 
+/** What a turn begins with: the history before the message, or what became of the same message sent before. */
+export type BegunTurn =
+  | { history: StoredMessage[] }
+  | {
+      /** The message was sent before under this id: its text then, and the reply if one was saved. */
+      resent: { sameText: boolean; reply: StoredMessage | undefined };
+    };
+
 /**
  * A user's turn begins: creates the conversation unless it exists (touching
  * its updated_at otherwise) and saves the user's message, in one statement.
  * Undefined when the id is another user's conversation. Then, for a
- * conversation that already existed, the history before this message.
+ * conversation that already existed, the history before this message; for a
+ * message already saved under this id (a retry), what it was and its reply.
  */
 export async function beginTurn(
   db: pg.Pool,
@@ -47,8 +56,8 @@ export async function beginTurn(
     message: { id: string; parts: unknown[] };
     historyLimit: number;
   },
-): Promise<{ history: StoredMessage[] } | undefined> {
-  const { rows } = await db.query<{ created: boolean; seq: string }>(
+): Promise<BegunTurn | undefined> {
+  const { rows } = await db.query<{ created: boolean | null; seq: string | null }>(
     `WITH conversation AS (
        INSERT INTO conversations (id, user_id, title) VALUES ($1, $2, $3)
        ON CONFLICT (id) DO UPDATE SET updated_at = now() WHERE conversations.user_id = $2
@@ -56,14 +65,15 @@ export async function beginTurn(
      ), saved AS (
        INSERT INTO chat_messages (conversation_id, id, role, parts)
        SELECT $1, $4, 'user', $5 FROM conversation
-       ON CONFLICT (conversation_id, id) DO UPDATE SET parts = EXCLUDED.parts
+       ON CONFLICT (conversation_id, id) DO NOTHING
        RETURNING seq
      )
-     SELECT conversation.created, saved.seq FROM conversation, saved`,
+     SELECT (SELECT created FROM conversation) AS created, (SELECT seq FROM saved) AS seq`,
     [turn.conversationId, turn.userId, turn.title, turn.message.id, JSON.stringify(turn.message.parts)],
   );
   const row = rows[0];
-  if (!row) return undefined;
+  if (row?.created === null || row?.created === undefined) return undefined;
+  if (row.seq === null) return { resent: await earlierSend(db, turn.conversationId, turn.message) };
   // A new conversation has no history to read.
   if (row.created) return { history: [] };
   const { rows: history } = await db.query<StoredMessage>(
@@ -74,6 +84,25 @@ export async function beginTurn(
     [turn.conversationId, row.seq, turn.historyLimit],
   );
   return { history };
+}
+
+/** The user message saved before under this id, compared with this one, and the reply to it. */
+async function earlierSend(
+  db: pg.Pool,
+  conversationId: string,
+  message: { id: string; parts: unknown[] },
+): Promise<{ sameText: boolean; reply: StoredMessage | undefined }> {
+  const { rows } = await db.query<StoredMessage & { same: boolean }>(
+    `SELECT m.id, m.role, m.parts, m.created_at AS "createdAt", u.parts = $3::jsonb AS same
+       FROM chat_messages u
+       LEFT JOIN chat_messages m ON m.conversation_id = u.conversation_id AND m.reply_to = u.id
+      WHERE u.conversation_id = $1 AND u.id = $2 AND u.role = 'user'
+      ORDER BY m.seq DESC NULLS LAST LIMIT 1`,
+    [conversationId, message.id, JSON.stringify(message.parts)],
+  );
+  const row = rows[0];
+  const { same, ...reply } = row ?? { same: false };
+  return { sameText: same, reply: row?.id ? (reply as StoredMessage) : undefined };
 }
 
 /**
@@ -147,15 +176,15 @@ export async function loadMessagePage(
   return { messages, nextCursor: sizes.length > chosen.length ? (chosen.at(-1) ?? null) : null };
 }
 
-/** Saves the assistant's reply (its conversation's updated_at was set when the turn began). */
+/** Saves the assistant's reply to a user's message (its conversation's updated_at was set when the turn began). */
 export async function saveReply(
   db: pg.Pool,
   conversationId: string,
-  message: { id: string; parts: unknown[] },
+  message: { id: string; parts: unknown[]; replyTo: string },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO chat_messages (conversation_id, id, role, parts) VALUES ($1, $2, 'assistant', $3)
+    `INSERT INTO chat_messages (conversation_id, id, role, parts, reply_to) VALUES ($1, $2, 'assistant', $3, $4)
      ON CONFLICT (conversation_id, id) DO UPDATE SET parts = EXCLUDED.parts`,
-    [conversationId, message.id, JSON.stringify(message.parts)],
+    [conversationId, message.id, JSON.stringify(message.parts), message.replyTo],
   );
 }

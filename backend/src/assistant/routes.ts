@@ -8,7 +8,7 @@ import { isTimeZone, type Config } from '../config/index.ts';
 import { AppError, errorResponses } from '../errors/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
 import { trimmedText } from '../tasks/index.ts';
-import type { Assistant } from './chat.ts';
+import { replayReply, type Assistant } from './chat.ts';
 import {
   beginTurn,
   conversationCursorPattern,
@@ -109,7 +109,15 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
             '(the assistant then uses its default, ASSISTANT_TIME_ZONE).',
         ),
     })
-    .meta({ id: 'ChatRequest' });
+    .meta({
+      id: 'ChatRequest',
+      examples: [
+        {
+          message: { role: 'user', parts: [{ type: 'text', text: 'add buy milk tomorrow' }] },
+          timeZone: 'Europe/Paris',
+        },
+      ],
+    });
 
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
@@ -124,7 +132,10 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
           description:
             "Streams the reply as the AI SDK's UI message stream (server-sent events). The server keeps the " +
             'history: send only the new message. The conversation id comes back in the conversation-id header. ' +
-            "An id that is another user's conversation answers 404.",
+            "An id that is another user's conversation answers 404. A message sent again with the same message id " +
+            '(a retry after the stream was cut) is answered with the reply saved the first time, replayed ' +
+            '(header idempotent-replayed: true), and nothing runs twice; 409 while that reply is not saved yet, ' +
+            '422 when the id was used for other words.',
           body: chatBody,
           response: {
             200: {
@@ -132,7 +143,7 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
               // Each server-sent event, as clients read it: `data` is one UI message chunk as JSON.
               content: { 'text/event-stream': { schema: sseEvent } },
             },
-            ...errorResponses(404, 413, 415),
+            ...errorResponses(404, 409, 413, 415, 422),
           },
         },
       },
@@ -157,6 +168,15 @@ export function assistantRoutes(app: FastifyInstance, options: AssistantRoutesOp
           historyLimit: config.CHAT_HISTORY_MESSAGES,
         });
         if (!begun) throw new AppError('CONVERSATION_NOT_FOUND');
+        // The same message again (a retry after a cut stream): answered once, its tools run once.
+        if ('resent' in begun) {
+          if (!begun.resent.sameText) throw new AppError('CHAT_MESSAGE_ID_REUSED');
+          if (!begun.resent.reply) {
+            void reply.header('retry-after', '2');
+            throw new AppError('CHAT_TURN_IN_PROGRESS');
+          }
+          return reply.send(replayReply(id, begun.resent.reply) as never);
+        }
         // A client stopped the stream: stop the model and the tools too.
         const abort = new AbortController();
         request.raw.once('close', () => {

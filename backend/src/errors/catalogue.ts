@@ -19,6 +19,11 @@ export const errorCatalogue = {
   TASK_NOT_FOUND: { status: 404, message: 'Task not found.' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This resource does not answer that method; see Allow.' },
+  CHAT_TURN_IN_PROGRESS: {
+    status: 409,
+    message:
+      'This message was received already and its reply is not ready (or was lost): retry shortly, or send it as a new message.',
+  },
   VERSION_CONFLICT: { status: 409, message: 'The task was changed by someone else; reload it and retry.' },
   PRECONDITION_REQUIRED: {
     status: 428,
@@ -30,6 +35,10 @@ export const errorCatalogue = {
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     message: 'This Idempotency-Key was already used with a different request body.',
+  },
+  CHAT_MESSAGE_ID_REUSED: {
+    status: 422,
+    message: 'This message id was already used for another message in this conversation.',
   },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and retry later.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; it has been logged.' },

@@ -2,6 +2,7 @@ import type { Client } from './client.ts';
 
 export interface ChatReply {
   status: number;
+  headers: Headers;
   conversationId: string | null;
   /** The assistant's words, all steps joined. */
   text: string;
@@ -18,17 +19,22 @@ export interface ChatReply {
 export async function chat(
   client: Client,
   text: string,
-  options: { id?: string; timeZone?: string } = {},
+  options: { id?: string; timeZone?: string; messageId?: string } = {},
 ): Promise<ChatReply> {
   const reply = await client.request<string>('POST', '/api/chat', {
     body: {
       ...(options.id ? { id: options.id } : {}),
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-      message: { role: 'user', parts: [{ type: 'text', text }] },
+      message: {
+        ...(options.messageId ? { id: options.messageId } : {}),
+        role: 'user',
+        parts: [{ type: 'text', text }],
+      },
     },
   });
   const result: ChatReply = {
     status: reply.status,
+    headers: reply.headers,
     conversationId: reply.headers.get('conversation-id'),
     text: '',
     toolCalls: [],
