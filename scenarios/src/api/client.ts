@@ -7,12 +7,14 @@ export type ScenarioFetch = (url: string, init?: RequestInit) => Promise<Respons
 export interface ApiRequest<T = unknown> {
   /** The endpoint group the sample is counted under (k6 uses the same ones). */
   group: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'OPTIONS';
   /** From the API's root, e.g. /api/tasks?status=open. */
   path: string;
   /** Sent as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** The Origin sent instead of the stack's own (another site's page); null sends none. */
+  origin?: string | null;
   /** What success answers with. */
   status: number;
   /** Never set: carries `T` only. */
@@ -98,7 +100,8 @@ export class ApiClient {
 
   private async exchange(request: ApiRequest, expected: readonly number[]): Promise<Answer<unknown>> {
     const base = this.transport.baseUrl.replace(/\/+$/, '');
-    const headers: Record<string, string> = { origin: new URL(base).origin, ...request.headers };
+    const origin = request.origin === undefined ? new URL(base).origin : request.origin;
+    const headers: Record<string, string> = { ...(origin === null ? {} : { origin }), ...request.headers };
     const cookie = this.jar.header();
     if (cookie) headers.cookie = cookie;
     if (request.body !== undefined) headers['content-type'] = 'application/json';

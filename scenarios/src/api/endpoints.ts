@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Task, TaskPage } from '@todo/backend/contract';
+import type { paths, Task, TaskPage } from '@todo/backend/contract';
 import type { ApiRequest } from './client.ts';
 
 // The API as a client sees it. Task shapes come from the API's own OpenAPI document;
@@ -15,6 +15,20 @@ export interface Account {
 
 export interface SignedIn {
   user: { id: string; email: string };
+}
+
+type Json<Answer> = Answer extends { content: { 'application/json': infer Body } } ? Body : never;
+export type ConversationPage = Json<paths['/api/conversations']['get']['responses'][200]>;
+export type Conversation = Json<paths['/api/conversations/{id}']['get']['responses'][200]>;
+
+/** A JSON-RPC answer of the MCP endpoint to one tools/call. */
+export interface McpToolAnswer {
+  result?: {
+    isError?: boolean;
+    content?: { type: string; text?: string }[];
+    structuredContent?: unknown;
+  };
+  error?: { code: number; message: string };
 }
 
 /** A new account each time, so repeated runs against one stack never collide. */
@@ -61,6 +75,20 @@ export const api = {
     request<Task>('tasks:update', 'PATCH', `/api/tasks/${id}`, 200, { body: changes }),
   completeTask: (id: string) => request<Task>('tasks:update', 'POST', `/api/tasks/${id}/complete`, 200),
   deleteTask: (id: string) => request<null>('tasks:delete', 'DELETE', `/api/tasks/${id}`, 204),
+
+  listConversations: () => request<ConversationPage>('conversations', 'GET', '/api/conversations', 200),
+  getConversation: (id: string) =>
+    request<Conversation>('conversations', 'GET', `/api/conversations/${id}`, 200),
+
+  /** One tool call through the MCP endpoint (JSON-RPC, stateless: no initialize needed). */
+  mcpTool: (name: string, args: Record<string, unknown>) =>
+    request<McpToolAnswer>('mcp', 'POST', '/api/mcp', 200, {
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+      headers: { accept: 'application/json, text/event-stream' },
+    }),
+
+  /** A page or file of the web app, or any path, as a browser gets it. */
+  get: (group: string, path: string) => request<unknown>(group, 'GET', path, 200),
 
   /**
    * One message to the assistant, as the AI SDK's chat hook sends it: the

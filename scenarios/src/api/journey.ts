@@ -5,7 +5,7 @@ import { check, checkTitles, type ApiScenario } from './scenario.ts';
 // A replica that served the session remembers it for SESSION_CACHE_SECONDS
 // (default 5) after a sign-out elsewhere; behind a load balancer the old cookie
 // may work that long, and no longer.
-const signOutGraceMs = 6_000;
+export const signOutGraceMs = 6_000;
 
 /** What one user does in a session: the whole product, through its API. */
 export const userJourney: ApiScenario = {

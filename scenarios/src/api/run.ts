@@ -1,10 +1,15 @@
+import { crossSiteRefused } from './cross-site.ts';
+import { forgedCredentialsRefused } from './forged-credentials.ts';
 import { idempotentCreate } from './idempotency.ts';
 import { invalidInputNamesField } from './invalid-input.ts';
 import { userJourney } from './journey.ts';
+import { massAssignmentRefused } from './mass-assignment.ts';
+import { otherUsersDataOutOfReach } from './other-users-data.ts';
 import { otherUsersTaskNotFound, unauthenticatedRefused } from './refusals.ts';
 import type { HttpSample, ScenarioResult } from './results.ts';
 import { StepFailed } from '../steps/index.ts';
 import { ScenarioRun, type ApiScenario, type ApiScenarioOptions } from './scenario.ts';
+import { securityHeadersEverywhere } from './security-headers.ts';
 import { signInLockout } from './sign-in-lockout.ts';
 
 // In this order. The lockout runs last: it spends sign-ins from this address,
@@ -15,19 +20,33 @@ const scenarios: readonly ApiScenario[] = [
   otherUsersTaskNotFound,
   invalidInputNamesField,
   idempotentCreate,
+  otherUsersDataOutOfReach,
+  massAssignmentRefused,
+  crossSiteRefused,
+  forgedCredentialsRefused,
+  securityHeadersEverywhere,
   signInLockout,
+];
+
+/** The security scenarios: a stranger's attempts, each a few more sign-ups. */
+const securityScenarios: readonly ApiScenario[] = [
+  otherUsersDataOutOfReach,
+  massAssignmentRefused,
+  crossSiteRefused,
+  forgedCredentialsRefused,
+  securityHeadersEverywhere,
 ];
 
 export const apiScenarioNames: readonly string[] = scenarios.map((scenario) => scenario.name);
 
 /**
  * After a deploy, against production: every scenario but the lockout, which
- * locks an account on purpose and spends more sign-ins from one address than
- * production's per-address limit (RATE_LIMIT_AUTH_MAX, 10 a minute) allows
- * beside the others. These make 7 sign-ups and sign-ins.
+ * locks an account on purpose, and the security scenarios; together they
+ * spend more sign-ins from one address than production's per-address limit
+ * (RATE_LIMIT_AUTH_MAX, 10 a minute) allows. These make 7 sign-ups and sign-ins.
  */
 export const smokeScenarioNames: readonly string[] = apiScenarioNames.filter(
-  (name) => name !== signInLockout.name,
+  (name) => name !== signInLockout.name && !securityScenarios.some((scenario) => scenario.name === name),
 );
 
 /**
