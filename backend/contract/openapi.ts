@@ -1350,22 +1350,16 @@ export interface components {
      *       "version": 1
      *     }
      */
-    UpdateTaskInput:
-      | {
-          title?: string & (unknown & unknown);
-          notes?: string;
-          /** @enum {string} */
-          priority?: 'low' | 'medium' | 'high';
-          dueDate?: (string & (unknown & unknown)) | null;
-          /** @enum {string} */
-          status?: 'open' | 'done';
-          version?: number;
-        }
-      | unknown
-      | unknown
-      | unknown
-      | unknown
-      | unknown;
+    UpdateTaskInput: {
+      title?: string & (unknown & unknown);
+      notes?: string;
+      /** @enum {string} */
+      priority?: 'low' | 'medium' | 'high';
+      dueDate?: (string & (unknown & unknown)) | null;
+      /** @enum {string} */
+      status?: 'open' | 'done';
+      version?: number;
+    };
     TaskPageInput: {
       items: components['schemas']['TaskInput'][];
       nextCursor: string | null;
@@ -1462,22 +1456,16 @@ export interface components {
      *       "version": 1
      *     }
      */
-    UpdateTask:
-      | {
-          title?: string & (unknown & unknown);
-          notes?: string;
-          /** @enum {string} */
-          priority?: 'low' | 'medium' | 'high';
-          dueDate?: (string & (unknown & unknown)) | null;
-          /** @enum {string} */
-          status?: 'open' | 'done';
-          version?: number;
-        }
-      | unknown
-      | unknown
-      | unknown
-      | unknown
-      | unknown;
+    UpdateTask: {
+      title?: string & (unknown & unknown);
+      notes?: string;
+      /** @enum {string} */
+      priority?: 'low' | 'medium' | 'high';
+      dueDate?: (string & (unknown & unknown)) | null;
+      /** @enum {string} */
+      status?: 'open' | 'done';
+      version?: number;
+    };
     TaskPage: {
       items: components['schemas']['Task'][];
       nextCursor: string | null;

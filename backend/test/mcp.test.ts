@@ -126,4 +126,36 @@ describe('POST /api/mcp', () => {
       (await fetch(`${api.url}/api/mcp`, { headers: { authorization: `Bearer ${token}` } })).status,
     ).toBe(405);
   });
+
+  it('takes any JSON-RPC message its document admits: Accept */* and free-form params', async () => {
+    const { token } = await user();
+    const post = (body: string, accept?: string) =>
+      fetch(`${api.url}/api/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(accept ? { accept } : {}),
+        },
+        body,
+      });
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    // A client that accepts anything accepts JSON (was 406: the SDK looked for the names).
+    for (const accept of [undefined, '*/*']) {
+      const reply = await post(JSON.stringify(list), accept);
+      expect(reply.status, String(accept)).toBe(200);
+      expect(((await reply.json()) as { result: { tools: unknown[] } }).result.tools).toHaveLength(7);
+    }
+    expect((await post(JSON.stringify(list), 'text/html')).status).toBe(406);
+    // "__proto__" in free-form params is dropped, not a 400 for the whole message.
+    const poisoned = await post(
+      '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"__proto__":{"x":1}}}',
+    );
+    expect(poisoned.status).toBe(200);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    // What the document does not admit answers 400 naming the field.
+    const wrong = await post(JSON.stringify({ jsonrpc: '1.0', id: 3, method: 'tools/list' }));
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+  });
 });

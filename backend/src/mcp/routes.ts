@@ -26,7 +26,9 @@ const rpcMessage = z.union([
     error: z.strictObject({ code: z.int(), message: z.string(), data: z.unknown().optional() }),
   }),
 ]);
-const rpcBody = z.union([rpcMessage, z.array(rpcMessage).min(1).max(100)]);
+const rpcBody = z.union([rpcMessage, z.array(rpcMessage).min(1).max(100)]).meta({
+  examples: [{ jsonrpc: '2.0', id: 1, method: 'tools/list' }],
+});
 /** The transport's own refusals (a JSON-RPC error, no id). */
 const rpcError = z.looseObject({
   jsonrpc: z.literal('2.0'),
@@ -71,6 +73,14 @@ export function mcpRoutes(
       if (!hostname || !allowed.has(hostname.toLowerCase())) throw new AppError('FORBIDDEN_HOST');
     });
     scope.addHook('preHandler', requireUser);
+    // JSON-RPC params are free-form: a "__proto__" (or constructor.prototype) key in them is
+    // dropped, as nothing reads it, rather than refusing the whole message as the default does.
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string' },
+      scope.getDefaultJsonParser('remove', 'remove'),
+    );
 
     scope.post(
       '/api/mcp',

@@ -96,9 +96,11 @@ export const createTaskInput = z
     priority: taskPriority.default('medium'),
     dueDate: isoDate.nullable().default(null),
   })
-  .meta({ id: 'CreateTask' });
+  .meta({
+    id: 'CreateTask',
+    examples: [{ title: 'buy milk', notes: 'the oat one', priority: 'high', dueDate: '2026-12-01' }],
+  });
 
-const changeable = ['title', 'notes', 'priority', 'dueDate', 'status'] as const;
 export const updateTaskInput = z
   .strictObject({
     title: title.optional(),
@@ -112,7 +114,13 @@ export const updateTaskInput = z
     error: 'must change at least one of title, notes, priority, dueDate, status',
   })
   // The refinement above, as JSON Schema says it (zod cannot turn a refinement into one).
-  .meta({ id: 'UpdateTask', anyOf: changeable.map((field) => ({ required: [field] })) });
+  .meta({
+    id: 'UpdateTask',
+    // Not empty, and not the version alone ({ required: [...] } alternatives would say the same,
+    // but lose the type generated from the document).
+    not: { anyOf: [{ maxProperties: 0 }, { required: ['version'], maxProperties: 1 }] },
+    examples: [{ title: 'buy oat milk', status: 'done', version: 1 }],
+  });
 
 export const listTasksQuery = z.strictObject({
   status: taskStatus.optional(),
