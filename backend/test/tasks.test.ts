@@ -117,6 +117,11 @@ describe('validation', () => {
     // The length limit counts what was sent, as the document's maxLength does.
     expect((await alice.createTask({ title: ` ${'x'.repeat(199)} ` })).body.fields).toHaveProperty('title');
     expect((await alice.createTask({ title: ` ${'x'.repeat(198)} ` })).status).toBe(201);
+    // Characters are counted as the document (and Postgres) count them: code points, not UTF-16 units.
+    expect((await alice.createTask({ title: '😀'.repeat(200) })).status).toBe(201);
+    expect((await alice.createTask({ title: '😀'.repeat(201) })).body.fields).toEqual({
+      title: 'must be at most 200 characters',
+    });
   });
 
   it('answers 428 to an edit without a version, and 409 to two versions that differ', async () => {

@@ -41,20 +41,28 @@ const noNulError = { error: 'must not contain NUL characters (U+0000)' };
  * (the fuzzer's among them) read differently.
  */
 export const notBlank = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
-/** Trimmed text of 1..max characters as sent (the limit counts the spaces that trimming removes). */
-export function trimmedText(max: number) {
+/** Characters as JSON Schema's maxLength and Postgres' char_length count them: code points, not UTF-16 units. */
+function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+/** A string of at most `max` characters (the document says maxLength; zod's max would count UTF-16 units). */
+function text(max: number) {
   return z
     .string({ error: 'must be a string' })
-    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => characters(value) <= max, { error: `must be at most ${max} characters` });
+}
+/** Trimmed text of 1..max characters as sent (the limit counts the spaces that trimming removes). */
+export function trimmedText(max: number) {
+  return text(max)
     .regex(notBlank, { error: 'must not be empty' })
     .regex(noNul, noNulError)
-    .trim();
+    .trim()
+    .meta({ maxLength: max });
 }
 const title = trimmedText(200);
-const notes = z
-  .string({ error: 'must be a string' })
-  .max(10_000, { error: 'must be at most 10000 characters' })
-  .regex(noNul, noNulError);
+const notes = text(10_000).regex(noNul, noNulError).meta({ maxLength: 10_000 });
 /** A task's version is a Postgres integer. */
 export const maxVersion = 2_147_483_647;
 const version = z
