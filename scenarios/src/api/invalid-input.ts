@@ -9,6 +9,9 @@ interface Refusal {
   request: (taskId: string, version: number) => ApiRequest;
   /** The fields the answer must name. */
   fields: string[];
+  /** The answer, when it is not 400 VALIDATION_FAILED. */
+  status?: number;
+  code?: string;
 }
 
 const refusals: Refusal[] = [
@@ -34,9 +37,12 @@ const refusals: Refusal[] = [
     fields: ['title', 'priority', 'dueDate'],
   },
   {
+    // Valid on its own, but the API asks for the version it would overwrite: 428.
     what: 'an edit without the version last read',
     request: (id) => api.updateTask(id, { title: 'pay the rent' }),
     fields: ['version'],
+    status: 428,
+    code: 'PRECONDITION_REQUIRED',
   },
   {
     what: 'an edit with an empty title',
@@ -64,8 +70,13 @@ export const invalidInputNamesField: ApiScenario = {
     );
 
     for (const refusal of refusals) {
-      await run.step(`${refusal.what}: 400 naming ${refusal.fields.join(', ')}`, async () => {
-        const body = await user.refused(refusal.request(task.id, task.version), 400, 'VALIDATION_FAILED');
+      const status = refusal.status ?? 400;
+      await run.step(`${refusal.what}: ${status} naming ${refusal.fields.join(', ')}`, async () => {
+        const body = await user.refused(
+          refusal.request(task.id, task.version),
+          status,
+          refusal.code ?? 'VALIDATION_FAILED',
+        );
         const named = Object.keys(body.fields ?? {});
         const missing = refusal.fields.filter((field) => !named.includes(field));
         check(
