@@ -284,7 +284,7 @@ describe('npm run promote', () => {
           [
             `POST ${vercel}/v13/deployments (project ${projectId}, target production, autoAssignCustomDomains false`,
             `POST ${vercel}/v2/files for each file Vercel reports missing`,
-            `GET ${vercel}/v13/deployments/<new deployment> every 0.5 s until READY`,
+            `GET ${vercel}/v13/deployments/<new deployment> every 0.5 s (at most 120 s) until READY (or ERROR)`,
           ],
         ],
         [
@@ -513,7 +513,10 @@ describe('npm run promote', () => {
     // Asked again here: Railway reports A's digest, Vercel A's deployment, Docker runs A's image.
     expect(await platform.railway().serving()).toBe(digestA);
     expect(await platform.vercel().serving()).toBe(frontendA);
-    expect(await replicaImages('railway-')).toEqual([report.images.backend?.id, report.images.backend?.id]);
+    // B's replicas are stopped once drained (a second or so after the switch): then only A's run.
+    await expect
+      .poll(() => replicaImages('railway-'), { timeout: 15_000, interval: 500 })
+      .toEqual([report.images.backend?.id, report.images.backend?.id]);
     // By requests to production: A's sign-up and reads (B answered the sign-up 413).
     expect(await signUpAndRead(platforms.vercel.productionUrl)).toEqual({
       signUp: 200,
@@ -574,7 +577,9 @@ describe('npm run promote', () => {
       check: { backend: digestA },
     });
     expect(await platform.render().serving()).toBe(digestA);
-    expect(await replicaImages('render-')).toEqual([report.images.backend?.id, report.images.backend?.id]);
+    await expect
+      .poll(() => replicaImages('render-'), { timeout: 15_000, interval: 500 })
+      .toEqual([report.images.backend?.id, report.images.backend?.id]);
     expect(await signUpAndRead(platforms.vercel.productionUrl)).toEqual({
       signUp: 200,
       tasks: [200, 200, 200, 200, 200],
