@@ -106,7 +106,7 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
       await page.keyboard.type(' now');
       await page.keyboard.press('Escape');
       await until('focus returns to the Edit button', () =>
-        edit.evaluate((el) => el === document.activeElement),
+        edit.evaluate((el) => el === el.ownerDocument.activeElement),
       );
       await taskRow(page, 'feed the cat')
         .getByRole('button', { name: 'Delete “feed the cat”' })
