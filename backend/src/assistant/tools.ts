@@ -1,4 +1,4 @@
-import { tool, type Tool } from 'ai';
+import { tool, zodSchema, type Tool } from 'ai';
 import { z } from 'zod';
 import {
   taskOperationInputs,
@@ -10,8 +10,12 @@ import {
 } from '../tasks/index.ts';
 
 /** Who the tools act for. Set by the server from the session, never by the model. */
-const toolContext = z.strictObject({ userId: z.uuid() });
-export type ToolContext = z.output<typeof toolContext>;
+const toolContextShape = z.strictObject({ userId: z.uuid() });
+export type ToolContext = z.output<typeof toolContextShape>;
+// Wrapped once: the AI SDK turns a bare zod schema into JSON Schema again on
+// every step of every turn (a sixth of an API replica's CPU under load); a
+// wrapped one converts once and keeps the result.
+const toolContext = zodSchema(toolContextShape);
 
 /**
  * The assistant's tools: thin adapters over the task operations. Each reads the
@@ -24,7 +28,7 @@ export function assistantTools(tasks: TaskService): AssistantTools {
   const entries = taskOperationNames.map((name) => {
     const definition = tool({
       description: taskOperations[name].description,
-      inputSchema: taskOperationInputs[name] as z.ZodType<Record<string, unknown>>,
+      inputSchema: zodSchema(taskOperationInputs[name] as z.ZodType<Record<string, unknown>>),
       contextSchema: toolContext,
       execute: (input, { context }) => runTaskOperation(name, tasks, context, input),
     });
