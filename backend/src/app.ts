@@ -16,6 +16,7 @@ import {
   createAuth,
   redisSessionCache,
   requireUser,
+  SessionRevocations,
   SignInGuard,
 } from './auth/index.ts';
 import type { Config } from './config/index.ts';
@@ -118,6 +119,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     addressMax: config.RATE_LIMIT_SIGNIN_ADDRESS_FAILURES_MAX,
     accountMax: config.RATE_LIMIT_SIGNIN_ACCOUNT_FAILURES_MAX,
   });
+  // Sign-outs reach every replica at once, so each may trust what it verified for long.
+  const revocations = redis
+    ? new SessionRevocations(redis, {
+        channel: `${config.REDIS_KEY_PREFIX}sessions:revoked`,
+        logger: logger.child({ component: 'sessions' }),
+      })
+    : undefined;
+  revocations?.start();
+  app.addHook('onClose', async () => {
+    await revocations?.close();
+  });
   const auth = createAuth({
     config,
     pool: authPool,
@@ -134,6 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           },
         })
       : undefined,
+    revocations,
     logger: logger.child({ component: 'auth' }),
   });
   const tasks = createTaskService({ db: pool });

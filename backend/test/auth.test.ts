@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { baseImages, ownerLabels } from '@todo/harness';
+import { GenericContainer, Wait } from 'testcontainers';
 import { publicUrl, startApi, type RunningApi } from './support/api.ts';
 import { Client, password, signedUpClient } from './support/client.ts';
+import { docker } from './support/outage.ts';
 
 let api: RunningApi;
 beforeAll(async () => {
@@ -184,25 +187,60 @@ describe('revoking sessions', () => {
 });
 
 describe('sessions across replicas', () => {
-  it('a sign-out through one replica ends the session on another within SESSION_CACHE_SECONDS', async () => {
-    const shared = { SESSION_CACHE_SECONDS: '1', REDIS_KEY_PREFIX: `replicas-${Date.now()}:` };
-    await using replicaA = await startApi({ env: shared });
-    await using replicaB = await startApi({ env: shared, databaseUrl: replicaA.databaseUrl });
-    const onA = await signedUpClient(replicaA.url);
-    const onB = new Client(replicaB.url);
+  /** Two replicas of one API: one database, one Redis, one key prefix. */
+  async function replicas(env: Record<string, string>, redisUrl?: string) {
+    const shared = { REDIS_KEY_PREFIX: `replicas-${randomUUID()}:`, ...env };
+    const a = await startApi({ env: shared, ...(redisUrl ? { redisUrl } : {}) });
+    const b = await startApi({ env: shared, databaseUrl: a.databaseUrl, ...(redisUrl ? { redisUrl } : {}) });
+    const onA = await signedUpClient(a.url);
+    const onB = new Client(b.url);
     for (const [name, value] of onA.cookies) onB.cookies.set(name, value);
+    return { a, b, onA, onB };
+  }
+  /** How long until `client`'s requests answer 401, polling. */
+  async function refusedAfter(client: Client, limitMs: number): Promise<number> {
+    const from = Date.now();
+    while (Date.now() - from < limitMs) {
+      if ((await client.listTasks()).status === 401) return Date.now() - from;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return Number.POSITIVE_INFINITY;
+  }
 
-    expect((await onB.listTasks()).status).toBe(200); // B now remembers the session
+  it('a sign-out through one replica ends the session on the others at once, however long they trust a session', async () => {
+    const { a, b, onA, onB } = await replicas({ SESSION_CACHE_SYNCED_SECONDS: '600' });
+    await using _a = a;
+    await using _b = b;
+    expect((await onB.listTasks()).status).toBe(200); // B now trusts the session, for ten minutes
     expect((await onA.signOut()).status).toBe(200);
     expect((await onA.listTasks()).status).toBe(401); // at once on the replica that signed out
-    const signedOutAt = Date.now();
-    let status = 200;
-    while (status === 200 && Date.now() - signedOutAt < 5_000) {
-      status = (await onB.listTasks()).status;
-      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await refusedAfter(onB, 2_000)).toBeLessThan(300); // and, told through Redis, on B
+  });
+
+  it('while Redis is silent (hung), a replica goes back to trusting a session for SESSION_CACHE_SECONDS only', async () => {
+    await using redis = await new GenericContainer(baseImages().REDIS_IMAGE)
+      .withExposedPorts(6379)
+      .withLabels(ownerLabels())
+      .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
+      .start();
+    const redisUrl = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
+    const { a, b, onA, onB } = await replicas(
+      { SESSION_CACHE_SYNCED_SECONDS: '600', SESSION_CACHE_SECONDS: '2' },
+      redisUrl,
+    );
+    await using _a = a;
+    await using _b = b;
+    expect((await onB.listTasks()).status).toBe(200); // trusted for ten minutes while Redis answers
+
+    await docker('pause', redis.getId());
+    try {
+      // Heartbeats stop: after a few silent seconds B goes back to checking every 2 s.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect((await onA.signOut()).status).toBe(200); // its news cannot travel now
+      expect(await refusedAfter(onB, 4_000)).toBeLessThan(2_500);
+    } finally {
+      await docker('unpause', redis.getId());
     }
-    expect(status).toBe(401);
-    expect(Date.now() - signedOutAt).toBeLessThan(1_500);
   });
 });
 

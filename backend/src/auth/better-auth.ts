@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { LegacyFormat, Passwords } from '../passwords/index.ts';
 import type { RateLimiter } from '../ratelimit/index.ts';
+import { tokenDigest, type SessionRevocations } from './revocations.ts';
 import { SessionMemo } from './session-memo.ts';
 import { accountKey, type SignInGuard } from './sign-in-guard.ts';
 import { toWebHeaders } from './web.ts';
@@ -46,6 +47,8 @@ export interface AuthDeps {
   signInGuard: SignInGuard;
   /** Session cache in front of Postgres; must never throw (see session-cache.ts). */
   sessionCache: SecondaryStorage | undefined;
+  /** Session deletions told to every replica (Redis pub/sub); without it, a replica trusts what it verified for SESSION_CACHE_SECONDS only. */
+  revocations?: SessionRevocations | undefined;
   logger: Logger;
 }
 
@@ -92,15 +95,27 @@ export function createAuth({
   limiter,
   signInGuard,
   sessionCache,
+  revocations,
   logger,
 }: AuthDeps): Auth {
   // Secure cookies exactly when users reach us over https; then better-auth reads
   // only the __Secure- cookie, and so must we.
   const secure = config.PUBLIC_URL.startsWith('https://');
   const sessionCookie = `${secure ? '__Secure-' : ''}todo.session_token`;
+  // Verified sessions are trusted for long while every replica hears of every
+  // deletion at once (revocations.ts), for a few seconds when it might not.
   const memo = new SessionMemo<SignedIn & { userId: string; sessionToken: string; expiresAt: number }>(
-    config.SESSION_CACHE_SECONDS * 1000,
+    {
+      shortMs: config.SESSION_CACHE_SECONDS * 1000,
+      longMs: revocations ? config.SESSION_CACHE_SYNCED_SECONDS * 1000 : config.SESSION_CACHE_SECONDS * 1000,
+      coveredSince: (now) => revocations?.coveredSince(now),
+    },
+    10_000,
+    tokenDigest,
   );
+  revocations?.onRevoked((digest) => {
+    memo.forgetDigest(digest);
+  });
   const authRule = { window: config.RATE_LIMIT_AUTH_WINDOW_SECONDS, max: config.RATE_LIMIT_AUTH_MAX };
   /** The account a sign-in names, as better-auth itself parsed it, and the address it came from. */
   const signInAttempt = (body: unknown, headers: Headers | undefined) => {
@@ -182,6 +197,7 @@ export function createAuth({
         delete: {
           after: async (session) => {
             memo.forgetSession(session.token);
+            await revocations?.revoke(session.token);
           },
         },
       },

@@ -17,6 +17,28 @@ describe('SessionMemo', () => {
     expect(memo.get('b', 1_000)).toBeUndefined();
   });
 
+  it('trusts a session for long only while deletions elsewhere are sure to reach it, and forgets one it hears of', () => {
+    let coveredSince: number | undefined = 0;
+    const memo = new SessionMemo(
+      { shortMs: 5_000, longMs: 60_000, coveredSince: () => coveredSince },
+      10,
+      (token) => `digest-of-${token}`,
+    );
+    memo.remember('a', session('u1', 'ta'), memo.generation(), 1_000);
+    expect(memo.get('a', 30_000)).toEqual(session('u1', 'ta'));
+    // The channel fell silent and came back at 40 s: news between 1 s and 40 s may be lost.
+    coveredSince = 40_000;
+    expect(memo.get('a', 45_000)).toBeUndefined();
+    memo.remember('b', session('u2', 'tb'), memo.generation(), 41_000);
+    expect(memo.get('b', 90_000)).toEqual(session('u2', 'tb'));
+    coveredSince = undefined; // silent now
+    expect(memo.get('b', 90_001)).toBeUndefined();
+    coveredSince = 41_000;
+    memo.remember('c', session('u3', 'tc'), memo.generation(), 42_000);
+    memo.forgetDigest('digest-of-tc');
+    expect(memo.get('c', 42_001)).toBeUndefined();
+  });
+
   it('forgets a deleted session, and every session of a user', () => {
     const memo = new SessionMemo(5_000);
     memo.remember('a', session('u1', 'ta'), memo.generation(), 0);

@@ -12,13 +12,22 @@ const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origi
 const number = () => z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' });
 const positiveInt = (fallback: number) => number().positive({ error: 'must be positive' }).default(fallback);
 
+/** Answers already known: each chat message names its time zone, and asking Intl is slow. */
+const knownZones = new Map<string, boolean>();
+
 export function isTimeZone(value: string): boolean {
+  const known = knownZones.get(value);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (knownZones.size >= 1000) knownZones.clear();
+  knownZones.set(value, valid);
+  return valid;
 }
 
 /** Every variable the backend reads. Documented one by one in .env.example. */
@@ -53,6 +62,9 @@ export const envSchema = z.object({
       v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
     ),
 
+  // How long a replica trusts a session it verified: while Redis carries every sign-out to every
+  // replica at once, and (the shorter) while it might not.
+  SESSION_CACHE_SYNCED_SECONDS: number().min(0, { error: 'must be 0 or more' }).default(60),
   SESSION_CACHE_SECONDS: number().min(0, { error: 'must be 0 or more' }).default(5),
   BODY_LIMIT_BYTES: positiveInt(100_000),
   // Below Docker's default stop timeout (10 s), so the process ends on its own terms.

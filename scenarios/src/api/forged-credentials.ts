@@ -8,8 +8,8 @@ import { check, type ApiScenario } from './scenario.ts';
 const everyReplica = 4;
 
 /**
- * Waits out the time a sign-out needs to reach every replica (a replica that
- * verified the session remembers it for SESSION_CACHE_SECONDS): from then on
+ * Waits out the longest a sign-out may need to reach every replica (at once
+ * through Redis; SESSION_CACHE_SECONDS where it cannot travel): from then on
  * the old credentials must be refused everywhere.
  */
 async function signOutReachedEveryReplica(signedOutAt: number): Promise<void> {

@@ -2,9 +2,10 @@ import { assistantSteps } from './assistant-steps.ts';
 import { api, type Task } from './endpoints.ts';
 import { check, checkTitles, type ApiScenario } from './scenario.ts';
 
-// A replica that served the session remembers it for SESSION_CACHE_SECONDS
-// (default 5) after a sign-out elsewhere; behind a load balancer the old cookie
-// may work that long, and no longer.
+// A sign-out reaches every replica at once while Redis carries it; a replica
+// that cannot hear of it (no Redis, or Redis silent) trusts a session it
+// verified for SESSION_CACHE_SECONDS (default 5). So behind a load balancer the
+// old cookie may work that long, and no longer, whatever the target.
 export const signOutGraceMs = 6_000;
 
 /** What one user does in a session: the whole product, through its API. */
