@@ -5,7 +5,7 @@
 import { restartContainer } from '../../docker/index.ts';
 import { secondsBetween, type Drill, type DrillCheck, type Episode } from '../drill.ts';
 import { sampleOk } from '../probe.ts';
-import { describeSamples, healthyAgain, recoveryDeadline, snapshot, stayedUp } from './support.ts';
+import { describeSamples, postgresAccepting, recoveryDeadline, snapshot, stayedUp } from './support.ts';
 
 const restarts = 3;
 
@@ -29,7 +29,7 @@ export const postgresRestart: Drill = {
       const end = slot.start + share * (i + 1);
       const injectedAt = Date.now();
       await restartContainer(postgres, 10);
-      const backAt = await healthyAgain(postgres, end, injectedAt);
+      const backAt = await postgresAccepting(postgres, end);
       const ok =
         backAt === null ? undefined : await probe.firstOkAfter(backAt, recoveryDeadline(backAt, end));
       const recoveredAt = ok ? Math.max(ok.at, backAt ?? ok.at) : null;

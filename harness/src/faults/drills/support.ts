@@ -1,5 +1,5 @@
 // What several drills wait for and check.
-import { inspectContainer, type ServiceContainer } from '../../docker/index.ts';
+import { execIn, inspectContainer, type ServiceContainer } from '../../docker/index.ts';
 import { sampleOk, type ProbeSample, type ProbeUser } from '../probe.ts';
 import type { DrillCheck } from '../drill.ts';
 
@@ -20,6 +20,19 @@ export async function healthyAgain(id: string, deadline: number, after = 0): Pro
     if (container?.state === 'running' && container.health === 'healthy' && container.startedAt >= after) {
       return Date.now();
     }
+    if (Date.now() > deadline) return null;
+    await pause(200);
+  }
+}
+
+/** When Postgres in this container accepted connections again (epoch ms), polling until `deadline`; null if never. */
+export async function postgresAccepting(id: string, deadline: number): Promise<number | null> {
+  for (;;) {
+    const ready = await execIn(id, ['pg_isready', '-q', '-h', '127.0.0.1']).then(
+      () => true,
+      () => false,
+    );
+    if (ready) return Date.now();
     if (Date.now() > deadline) return null;
     await pause(200);
   }
