@@ -247,7 +247,8 @@ export function createAuth({
         const attempt = ctx.path === '/sign-in/email' ? signInAttempt(ctx.body, ctx.headers) : undefined;
         if (!attempt) return;
         if (ctx.context.newSession) {
-          await signInGuard.succeeded(attempt.email, attempt.address);
+          // Clearing the failure counts need not hold up the answer.
+          void signInGuard.succeeded(attempt.email, attempt.address);
           // This device may try even while the account as a whole is being guessed at.
           const device = ctx.context.createAuthCookie('device', { maxAge: deviceCookieSeconds });
           await ctx.setSignedCookie(

@@ -70,14 +70,17 @@ export function redisSessionCache(redis: RedisConnection, options: SessionCacheO
         },
         () => 0,
       ),
-    set: (k, value, ttl) =>
-      redis.attempt(
-        (c) => {
-          const sealed = seal.close(k, value);
-          return ttl ? c.set(key(k), sealed, 'EX', Math.max(1, Math.ceil(ttl))) : c.set(key(k), sealed);
-        },
+    // A cache write is not waited for: a sign-in (which writes the session and the user's
+    // session list) answers without two more round trips to Redis. Commands on the one
+    // connection keep their order, so this replica's next read sees the write; a write
+    // that fails is a later miss, and Postgres answers.
+    set: (k, value, ttl) => {
+      const sealed = seal.close(k, value);
+      void redis.attempt(
+        (c) => (ttl ? c.set(key(k), sealed, 'EX', Math.max(1, Math.ceil(ttl))) : c.set(key(k), sealed)),
         () => null,
-      ),
+      );
+    },
     delete: (k) =>
       redis.attempt(
         async (c) => {
