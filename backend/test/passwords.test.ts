@@ -30,12 +30,12 @@ const storedHash = async (email: string): Promise<string> => {
 };
 
 describe('stored passwords', () => {
-  it('are argon2id at OWASP’s minimum (19 MiB, 2 passes), each with its own salt', async () => {
+  it('are argon2id at OWASP’s 12 MiB, 3 passes, each with its own salt', async () => {
     const [first, second] = [new Client(api.url), new Client(api.url)];
     expect((await first.signUp()).status).toBe(200);
     expect((await second.signUp()).status).toBe(200);
     const [a, b] = [await storedHash(first.email), await storedHash(second.email)];
-    expect(a).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(a).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(a).not.toBe(b);
     expect((await first.signIn()).status).toBe(200);
     expect((await first.signIn(first.email, 'not the password')).status).toBe(401);
@@ -55,7 +55,7 @@ describe('stored passwords', () => {
     expect(await storedHash(client.email)).toBe(legacy);
     expect((await client.signIn()).status).toBe(200);
     const upgraded = await storedHash(client.email);
-    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
     expect((await client.signIn()).status).toBe(200);
     expect((await client.signIn(client.email, 'not the password')).status).toBe(401);
     expect(await storedHash(client.email)).toBe(upgraded);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashArgon2id, isArgon2idHash, owaspMinimum, verifyArgon2id } from './argon2id.ts';
+import { hashArgon2id, isArgon2idHash, isBelowOwasp, passwordHashing, verifyArgon2id } from './argon2id.ts';
 import { cpuLimit } from './cpu.ts';
 import { HashQueue } from './queue.ts';
 
@@ -15,7 +15,31 @@ describe('argon2id hashes', () => {
     const light = await hashArgon2id('pw', { memory: 8_192, passes: 1, parallelism: 1 });
     expect(light).toContain('$m=8192,t=1,p=1$');
     expect(await verifyArgon2id(light, 'pw')).toBe(true);
-    expect(owaspMinimum).toEqual({ memory: 19_456, passes: 2, parallelism: 1 });
+  });
+
+  it('are written at one of OWASP’s settings, and re-hashed only when below all of them', async () => {
+    expect(passwordHashing).toEqual({ memory: 12_288, passes: 3, parallelism: 1 });
+    expect(await hashArgon2id('pw')).toContain('$m=12288,t=3,p=1$');
+    const at = (m: number, t: number) =>
+      `$argon2id$v=19$m=${m},t=${t},p=1$AAAAAAAAAAAAAAAAAAAAAA$${'B'.repeat(43)}`;
+    // OWASP's five equivalent settings, and stronger ones, stay; weaker ones are upgraded.
+    for (const [m, t] of [
+      [47_104, 1],
+      [19_456, 2],
+      [12_288, 3],
+      [9_216, 4],
+      [7_168, 5],
+      [65_536, 3],
+    ] as const)
+      expect(isBelowOwasp(at(m, t)), `m=${m} t=${t}`).toBe(false);
+    for (const [m, t] of [
+      [19_456, 1],
+      [8_192, 1],
+      [7_168, 4],
+      [4_096, 5],
+    ] as const)
+      expect(isBelowOwasp(at(m, t)), `m=${m} t=${t}`).toBe(true);
+    expect(isBelowOwasp('00ff:aa')).toBe(true);
   });
 
   it('match no password when malformed', async () => {
