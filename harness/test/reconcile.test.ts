@@ -1,7 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseImages, ownerLabels, prepareTestcontainers } from '../src/index.ts';
-import { parseWriteLog, reconcile } from '../src/load/index.ts';
+import { reconcile, runK6, writeLog } from '../src/load/index.ts';
 
 // The reconciliation must be able to fail: a lost create, a delete that did not
 // happen, an edit or completion the database does not hold, and a create
@@ -22,9 +25,27 @@ describe('reconciling the load with the database', () => {
     `reconcile ${JSON.stringify({ op: 'ack', task: { id, title, status, version } })}`;
   const send = (event: Record<string, unknown>) => `reconcile ${JSON.stringify({ op: 'send', ...event })}`;
   const deleted = (id: string) => `reconcile ${JSON.stringify({ op: 'deleted', id })}`;
-  /** k6's console output as the journey writes it (other lines of k6 between them). */
-  const console = (...lines: string[]) =>
-    parseWriteLog(`time="..." level=info msg=other\n${lines.join('\n')}\n`);
+  /** The lines logged by a real k6 run (console.log), read back from its console output. */
+  const console = async (...lines: string[]) => {
+    const dir = await mkdtemp(join(tmpdir(), 'reconcile-'));
+    const script = join(dir, 'log.js');
+    await writeFile(
+      script,
+      `export const options = { vus: 1, iterations: 1 };\n` +
+        `export default function () { for (const line of ${JSON.stringify(['other', ...lines])}) console.log(line); }\n`,
+    );
+    const result = await runK6({
+      baseUrl: 'http://127.0.0.1:9',
+      profile: 'smoke',
+      outDir: dir,
+      runTag: 'test',
+      script,
+    });
+    expect(result.exitCode).toBe(0);
+    const log = await writeLog(result.consolePath);
+    await rm(dir, { recursive: true, force: true });
+    return log;
+  };
 
   beforeAll(async () => {
     prepareTestcontainers();
@@ -60,7 +81,7 @@ describe('reconciling the load with the database', () => {
   it('reports what was lost, not deleted, not as edited, and stored twice', async () => {
     const found = await reconcile(
       postgres.getId(),
-      console(
+      await console(
         ack({ id: ids.kept, title: 'buy milk' }),
         ack({ id: ids.lost, title: 'lost' }),
         ack({ id: ids.undeleted, title: 'call mum' }),
@@ -100,7 +121,7 @@ describe('reconciling the load with the database', () => {
   it('finds nothing wrong when the database holds exactly what was acknowledged', async () => {
     const found = await reconcile(
       postgres.getId(),
-      console(
+      await console(
         ack({ id: ids.kept, title: 'buy milk' }),
         ack({ id: ids.lost, title: 'gone' }),
         deleted(ids.lost),
@@ -114,7 +135,7 @@ describe('reconciling the load with the database', () => {
   it('holds a write that was sent but never answered to neither outcome', async () => {
     const found = await reconcile(
       postgres.getId(),
-      console(
+      await console(
         // The delete of "lost" may have happened; "kept"'s unanswered delete did not.
         ack({ id: ids.kept, title: 'buy milk' }),
         send({ kind: 'delete', id: ids.kept }),

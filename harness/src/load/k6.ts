@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { abortThreshold } from '@todo/loadtests/thresholds';
 import { repoRoot } from '../paths.ts';
@@ -43,7 +43,7 @@ export interface LoadOptions {
   onLine?: (line: string) => void;
   /** Stops k6 (an interrupted run). */
   signal?: AbortSignal;
-  /** Another script under loadtests/ (default journey.ts); PROFILE means nothing to a script without profiles. */
+  /** Another script: under loadtests/, or an absolute path (default journey.ts); PROFILE means nothing to a script without profiles. */
   script?: string;
   /** More -e variables for the script. */
   vars?: Record<string, string>;
@@ -116,7 +116,7 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
   for (const [name, value] of Object.entries(vars))
     if (value !== undefined) args.push('-e', `${name}=${value}`);
   for (const output of options.outputs ?? []) args.push('--out', output);
-  args.push(join(repoRoot, 'loadtests', options.script ?? 'journey.ts'));
+  args.push(resolve(repoRoot, 'loadtests', options.script ?? 'journey.ts'));
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(k6, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) {

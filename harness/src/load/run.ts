@@ -51,7 +51,15 @@ export async function runLoad(
     const containers = await projectContainers(options.projectName);
     const postgres = containers.find((c) => c.service === 'postgres');
     if (!postgres) throw new Error(`${options.projectName} has no postgres container`);
-    const reconciliation = await reconcile(postgres.id, await writeLog(result.consolePath), runTag);
+    const log = await writeLog(result.consolePath);
+    // Creates were sent, yet no write was read back: the log's format is not the
+    // one parsed, and "nothing lost" would be a check that cannot fail.
+    const creates = result.summary?.metrics['http_req_duration{group:tasks:create}']?.values.count ?? 0;
+    if (creates > 0 && log.size === 0)
+      throw new Error(
+        `k6 sent ${creates} creates but its console output (${result.consolePath}) holds none of the journey's "reconcile {...}" lines`,
+      );
+    const reconciliation = await reconcile(postgres.id, log, runTag);
     return { result, figures, reconciliation, logPath };
   } catch (error) {
     return { result, figures, reconciliation: null, reconciliationError: (error as Error).message, logPath };

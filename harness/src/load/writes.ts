@@ -22,13 +22,39 @@ export type WriteLog = Map<string, WriteEvent[]>;
 
 const eventId = (event: WriteEvent): string => (event.op === 'ack' ? event.task.id : event.id);
 
+/**
+ * The text of one line of k6's console output: k6 writes each console.log as a
+ * logfmt record (`time="…" level=info msg="reconcile {\"op\":…}"`, the message
+ * quoted as Go quotes strings), or as JSON with --log-format json, or bare with raw.
+ */
+function consoleMessage(line: string): string | undefined {
+  if (line.startsWith('{')) {
+    try {
+      const record = JSON.parse(line) as { msg?: unknown };
+      return typeof record.msg === 'string' ? record.msg : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const quoted = /(?:^|\s)msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+  if (quoted === undefined) return line;
+  try {
+    // Go's quoting of printable text is JSON's: \", \\, \n, \t.
+    return JSON.parse(`"${quoted}"`) as string;
+  } catch {
+    return undefined; // an escape JSON lacks (\x1b): not a line the journey wrote
+  }
+}
+
 /** The journey's `reconcile {...}` lines (k6's console output), by task. */
 export function parseWriteLog(text: string): WriteLog {
   const log: WriteLog = new Map();
-  for (const [, json] of text.matchAll(/reconcile (\{.*\})\s*$/gm)) {
+  for (const line of text.split('\n')) {
+    const json = /^reconcile (\{.*\})\s*$/.exec(consoleMessage(line.trim()) ?? '')?.[1];
+    if (json === undefined) continue;
     let event: WriteEvent;
     try {
-      event = JSON.parse(json ?? '') as WriteEvent;
+      event = JSON.parse(json) as WriteEvent;
     } catch {
       continue; // a line cut short when k6 was stopped
     }
