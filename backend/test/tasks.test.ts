@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from './support/api.ts';
 import { signedUpClient, type Client } from './support/client.ts';
@@ -212,7 +213,8 @@ describe('isolation between users', () => {
 describe('Idempotency-Key', () => {
   it('returns the first result to a retry and creates one task', async () => {
     const key = randomUUID();
-    const body = { title: `idempotent ${key}` };
+    // Every field the answer carries, so the replay must match it byte for byte.
+    const body = { title: `idempotent ${key}`, notes: 'oat', priority: 'high', dueDate: '0001-02-03' };
     const first = await alice.createTask(body, { 'idempotency-key': key });
     const retry = await alice.createTask(body, { 'idempotency-key': key });
     expect(first.status).toBe(201);
@@ -231,6 +233,23 @@ describe('Idempotency-Key', () => {
     expect(new Set(replies.map((r) => r.status))).toEqual(new Set([201]));
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
     expect((await alice.listTasks({ q: key })).body.items).toHaveLength(1);
+  });
+
+  it('forgets a key after 24 hours: the same request then creates another task', async () => {
+    const key = randomUUID();
+    const body = { title: `expiring ${key}` };
+    const first = await alice.createTask(body, { 'idempotency-key': key });
+    const db = new pg.Client({ connectionString: api.databaseUrl });
+    await db.connect();
+    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [
+      key,
+    ]);
+    await db.end();
+    const later = await alice.createTask(body, { 'idempotency-key': key });
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expect(later.body.id).not.toBe(first.body.id);
+    expect((await alice.createTask(body, { 'idempotency-key': key })).body.id).toBe(later.body.id);
   });
 
   it('refuses the same key with a different body, and keys are per user', async () => {

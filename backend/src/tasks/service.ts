@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { AppError, isDatabaseUnavailable } from '../errors/index.ts';
+import { AppError } from '../errors/index.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { claimKey, purgeExpiredKeys, storeResponse } from './idempotency.ts';
+import { createOnce, purgeExpiredKeys } from './idempotency.ts';
 import * as repository from './repository.ts';
 import type { CreateTaskInput, ListTasksQuery, Task, TaskPage, TaskStatus } from './schema.ts';
 
@@ -57,41 +57,21 @@ export function createTaskService({ db }: { db: pg.Pool }): TaskService {
     return new AppError('VERSION_CONFLICT', { details: { current } });
   }
 
-  async function createOnce(ctx: TaskContext, input: CreateTaskInput, key: string) {
+  async function createIdempotently(ctx: TaskContext, input: CreateTaskInput, key: string) {
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
-    const client = await db.connect();
-    // A client whose transaction could not be rolled back must not go back to the pool.
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const claim = await claimKey(client, ctx.userId, key, requestHash);
-      if (!claim.claimed) {
-        await client.query('COMMIT');
-        if (claim.requestHash !== requestHash) {
-          throw new AppError('IDEMPOTENCY_KEY_REUSED', {
-            fields: { 'idempotency-key': 'was used for another request' },
-          });
-        }
-        return { task: claim.response, replayed: true };
-      }
-      const task = await repository.insertTask(client, ctx.userId, input);
-      await storeResponse(client, ctx.userId, key, task);
-      await client.query('COMMIT');
-      return { task, replayed: false };
-    } catch (error) {
-      if (error instanceof AppError) throw error; // raised after COMMIT: nothing to undo
-      if (isDatabaseUnavailable(error)) broken = error as Error;
-      else
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
-      throw error;
-    } finally {
-      client.release(broken);
+    const outcome = await createOnce(db, ctx.userId, key, requestHash, input);
+    if ('created' in outcome) return { task: outcome.created, replayed: false };
+    if (outcome.taken.requestHash !== requestHash) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', {
+        fields: { 'idempotency-key': 'was used for another request' },
+      });
     }
+    return { task: outcome.taken.response, replayed: true };
   }
 
   return {
     async create(ctx, input, options = {}) {
-      if (options.idempotencyKey) return createOnce(ctx, input, options.idempotencyKey);
+      if (options.idempotencyKey) return createIdempotently(ctx, input, options.idempotencyKey);
       return { task: await repository.insertTask(db, ctx.userId, input), replayed: false };
     },
 
