@@ -29,6 +29,21 @@ describe('the task board', () => {
     await waitFor(() => expect(row('buy milk')?.getAttribute('aria-busy')).toBeNull());
   });
 
+  it('sends a create the proxy answered 502 again, with the same idempotency key: one task', async () => {
+    const user = userEvent.setup();
+    const { api } = renderApp({ api: signedIn() });
+    await screen.findByText(/No tasks yet/);
+    // The replica it reached went away mid-request: the proxy answers 502.
+    api.failNext(/POST \/api\/tasks$/, 502);
+    await user.type(within(newTask()).getByLabelText('Title'), 'file taxes');
+    await user.click(within(newTask()).getByRole('button', { name: 'Add task' }));
+    await waitFor(() => expect(api.calls('POST', /^\/api\/tasks$/)).toHaveLength(2));
+    const [first, second] = api.calls('POST', /^\/api\/tasks$/);
+    expect(second?.headers.get('idempotency-key')).toBe(first?.headers.get('idempotency-key'));
+    await waitFor(() => expect(row('file taxes')?.getAttribute('aria-busy')).toBeNull());
+    expect([...api.tasks.values()].map((task) => task.title)).toEqual(['file taxes']);
+  });
+
   it('takes a refused task back into the form, with the server’s reason next to the field', async () => {
     const user = userEvent.setup();
     const { api } = renderApp({ api: signedIn() });

@@ -17,8 +17,12 @@ export function conflictOf(error: unknown): Task | undefined {
   return error instanceof ApiError && error.code === 'VERSION_CONFLICT' ? error.body?.current : undefined;
 }
 
-const retryable = (error: unknown) =>
-  error instanceof ApiError && (error.status === 0 || error.status === 503);
+/**
+ * A create that may not have arrived, or did where no answer came back: no
+ * connection (0), the proxy lost the replica mid-request (502, 504), or the
+ * database was away (503). Its Idempotency-Key makes sending it again safe.
+ */
+const retryable = (error: unknown) => error instanceof ApiError && [0, 502, 503, 504].includes(error.status);
 
 export interface CreateTaskVariables {
   input: NewTask;
