@@ -30,6 +30,8 @@ export interface ServiceContainer {
   restartPolicy: string;
   /** Epoch ms when its process last started (0 if never). */
   startedAt: number;
+  /** Epoch ms when its process last ended, as the engine saw it (0 if never). */
+  finishedAt: number;
   /** Its main process's pid on the engine's machine (0 when not running). */
   pid: number;
   /** The id (sha256:…) of the image it runs. */
@@ -66,6 +68,8 @@ export async function inspectContainer(id: string): Promise<ServiceContainer> {
     addresses,
     restartPolicy: info.HostConfig.RestartPolicy?.Name || 'no',
     startedAt: Date.parse(info.State.StartedAt) || 0,
+    // "0001-01-01T00:00:00Z" until it first ends.
+    finishedAt: Math.max(0, Date.parse(info.State.FinishedAt) || 0),
     pid: info.State.Pid,
     image: info.Image,
   };

@@ -1,6 +1,7 @@
 // What a fault drill is: a fault done to the running rehearsal under load, what
 // it must not break, and how long the app takes to be well again.
 import type { Probe, ProbeSample, ProbeUser } from './probe.ts';
+import type { RequestSample } from './requests.ts';
 
 export const drillNames = [
   'replica_crash',
@@ -69,6 +70,8 @@ export interface Drill {
   slotMs: number;
   /** Its default thresholds, k6 syntax, tagged with the drill. */
   thresholds: string[];
+  /** Checks on the load's own requests of its windows, once the load is over (k6's record of each). */
+  requestChecks?: (requests: RequestSample[], episodes: Episode[]) => DrillCheck[];
   run: (context: DrillContext, slot: { start: number; end: number }) => Promise<DrillOutcome>;
 }
 

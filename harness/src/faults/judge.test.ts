@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { drills } from './drills/catalogue.ts';
 import { judgeFaults, settleMs } from './judge.ts';
 import { planDrills } from './schedule.ts';
 import type { DrillRun } from './run.ts';
@@ -59,6 +60,42 @@ describe('judging the drills by the load’s requests', () => {
       checks: [],
     });
     expect(judged.record.drills[0]?.requests.failedInWindows).toBe(1);
+  });
+});
+
+describe('the replica crash drill, judged by when its failed requests were sent', () => {
+  // The replica died at 10 s and was healthy again at 14 s.
+  const crash = run('replica_crash', 0, 40_000, [
+    { injectedAt: 10_000, clearedAt: 14_000, recoveredAt: 14_000, recoverySeconds: 4 },
+  ]);
+  const judge = (requests: { at: number; ms: number; failed: boolean }[]) =>
+    judgeFaults(
+      [crash],
+      { requests: requests.map((r) => ({ ...r, group: 'tasks:delete' })), checks: [] },
+      (name) => drills[name].requestChecks,
+    ).record.drills[0]?.checks.at(-1);
+
+  it('holds when every failed request was in flight when it died', () => {
+    expect(
+      judge([
+        { at: 10_300, ms: 400, failed: true }, // sent at 9.9 s, cut off
+        { at: 10_050, ms: 60, failed: true },
+        { at: 11_000, ms: 30, failed: false },
+      ]),
+    ).toEqual({
+      name: 'only requests in flight on the crashed replica failed',
+      ok: true,
+      detail: '2 failed, all sent before it died',
+    });
+  });
+
+  it('fails on one request sent after it died that failed, however few', () => {
+    expect(
+      judge([
+        { at: 10_300, ms: 400, failed: true },
+        { at: 12_000, ms: 5, failed: true }, // sent at 11.995 s: should have gone to the other replica
+      ]),
+    ).toMatchObject({ ok: false, detail: '1 of 2 failed requests were sent after it died (tasks:delete)' });
   });
 });
 

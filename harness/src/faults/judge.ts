@@ -2,7 +2,7 @@
 // fault and the recovery (its window), how many after it, how slow they were;
 // and the steady state outside every window, which the load's own thresholds judge.
 import { percentile } from '../gate/index.ts';
-import type { DrillName, Episode } from './drill.ts';
+import type { Drill, DrillName, Episode } from './drill.ts';
 import type { CheckSample, LoadSamples, RequestSample } from './requests.ts';
 import type { DrillRun } from './run.ts';
 
@@ -54,7 +54,15 @@ export interface JudgedFaults {
   steadyChecks: CheckSample[];
 }
 
-export function judgeFaults(runs: DrillRun[], samples: LoadSamples): JudgedFaults {
+/**
+ * `requestChecksOf` gives a drill's checks on the requests of its windows
+ * (Drill.requestChecks); they join the checks it made while it ran.
+ */
+export function judgeFaults(
+  runs: DrillRun[],
+  samples: LoadSamples,
+  requestChecksOf: (drill: DrillName) => Drill['requestChecks'] = () => undefined,
+): JudgedFaults {
   const windows = new Map<DrillName, RequestSample[]>();
   const after = new Map<DrillName, RequestSample[]>();
   const allWindows = runs.flatMap((run) => windowsOf(run.episodes));
@@ -66,8 +74,10 @@ export function judgeFaults(runs: DrillRun[], samples: LoadSamples): JudgedFault
     windows.set(run.drill, during);
     after.set(run.drill, afterwards);
     const durations = during.map((sample) => sample.ms);
+    const requestChecks = run.error ? [] : (requestChecksOf(run.drill)?.(during, run.episodes) ?? []);
     return {
       ...run,
+      checks: [...run.checks, ...requestChecks],
       requests: {
         inWindows: during.length,
         failedInWindows: during.filter((sample) => sample.failed).length,

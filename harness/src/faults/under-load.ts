@@ -2,6 +2,7 @@
 // drills start once the users have arrived and the load has settled, and each
 // drill is then judged on the requests of its window. k6 always runs to its end.
 import { runLoad, type LoadOptions, type LoadOutcome } from '../load/index.ts';
+import { drills as catalogue } from './drills/catalogue.ts';
 import { judgeFaults, type JudgedFaults } from './judge.ts';
 import { readLoadSamples } from './requests.ts';
 import { runDrills, type DrillsDone } from './run.ts';
@@ -43,6 +44,10 @@ export async function runLoadWithDrills(input: {
   if (drills.status === 'rejected') {
     throw new DrillsFailed(`the fault drills could not run: ${(drills.reason as Error).message}`);
   }
-  const faults = judgeFaults(drills.value.runs, await readLoadSamples(requestsFile));
+  const faults = judgeFaults(
+    drills.value.runs,
+    await readLoadSamples(requestsFile),
+    (name) => catalogue[name].requestChecks,
+  );
   return { outcome: outcome.value, drills: drills.value, faults, requestsFile };
 }
