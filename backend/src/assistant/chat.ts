@@ -13,7 +13,7 @@ import {
 } from 'ai';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Config } from '../config/index.ts';
+import { dayFormatIn, type Config } from '../config/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { TaskService } from '../tasks/index.ts';
 import { saveReply, type StoredMessage } from './conversations.ts';
@@ -31,28 +31,11 @@ export interface ChatTurn {
   abortSignal: AbortSignal;
 }
 
-/** A formatter per time zone: making one costs far more than using it. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function dayFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'long',
-    });
-    // Time zones are a few hundred names; a bound all the same.
-    if (dayFormats.size >= 1000) dayFormats.clear();
-    dayFormats.set(timeZone, format);
-  }
-  return format;
-}
-
 /** Today in a time zone: YYYY-MM-DD and the weekday's name. */
 export function todayIn(timeZone: string, now = new Date()): { date: string; weekday: string } {
-  const parts = dayFormat(timeZone).formatToParts(now);
+  const format = dayFormatIn(timeZone);
+  if (!format) throw new RangeError(`Invalid time zone: ${timeZone}`);
+  const parts = format.formatToParts(now);
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
   return { date: `${get('year')}-${get('month')}-${get('day')}`, weekday: get('weekday') };
 }

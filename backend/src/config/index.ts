@@ -1,3 +1,3 @@
 export { loadConfig, ConfigError } from './load.ts';
 export type { Config } from './schema.ts';
-export { isTimeZone } from './schema.ts';
+export { dayFormatIn, isTimeZone } from './time-zones.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './time-zones.ts';
 
 const csv = z.string().transform((s) =>
   s
@@ -11,24 +12,6 @@ const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origi
 
 const number = () => z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' });
 const positiveInt = (fallback: number) => number().positive({ error: 'must be positive' }).default(fallback);
-
-/** Answers already known: each chat message names its time zone, and asking Intl is slow. */
-const knownZones = new Map<string, boolean>();
-
-export function isTimeZone(value: string): boolean {
-  const known = knownZones.get(value);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    valid = true;
-  } catch {
-    valid = false;
-  }
-  if (knownZones.size >= 1000) knownZones.clear();
-  knownZones.set(value, valid);
-  return valid;
-}
 
 /** Every variable the backend reads. Documented one by one in .env.example. */
 export const envSchema = z.object({
