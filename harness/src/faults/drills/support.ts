@@ -13,30 +13,32 @@ export const recoveryDeadline = (clearedAt: number, slotEnd: number): number =>
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** When the container was running and healthy again (epoch ms), polling until `deadline`; null if never. */
-export async function healthyAgain(id: string, deadline: number, after = 0): Promise<number | null> {
+/** When `ready` first said yes (epoch ms), asking every 200 ms until `deadline`; null if never. */
+async function whenReady(ready: () => Promise<boolean>, deadline: number): Promise<number | null> {
   for (;;) {
-    const container = await inspectContainer(id).catch(() => undefined);
-    if (container?.state === 'running' && container.health === 'healthy' && container.startedAt >= after) {
-      return Date.now();
-    }
+    if (await ready()) return Date.now();
     if (Date.now() > deadline) return null;
     await pause(200);
   }
 }
 
+/** When the container was running and healthy again (epoch ms), polling until `deadline`; null if never. */
+export const healthyAgain = (id: string, deadline: number, after = 0): Promise<number | null> =>
+  whenReady(async () => {
+    const container = await inspectContainer(id).catch(() => undefined);
+    return container?.state === 'running' && container.health === 'healthy' && container.startedAt >= after;
+  }, deadline);
+
 /** When Postgres in this container accepted connections again (epoch ms), polling until `deadline`; null if never. */
-export async function postgresAccepting(id: string, deadline: number): Promise<number | null> {
-  for (;;) {
-    const ready = await execIn(id, ['pg_isready', '-q', '-h', '127.0.0.1']).then(
-      () => true,
-      () => false,
-    );
-    if (ready) return Date.now();
-    if (Date.now() > deadline) return null;
-    await pause(200);
-  }
-}
+export const postgresAccepting = (id: string, deadline: number): Promise<number | null> =>
+  whenReady(
+    () =>
+      execIn(id, ['pg_isready', '-q', '-h', '127.0.0.1']).then(
+        () => true,
+        () => false,
+      ),
+    deadline,
+  );
 
 /** The containers of these services as they are now, by service. */
 export async function snapshot(ids: Record<string, string>): Promise<Record<string, ServiceContainer>> {
