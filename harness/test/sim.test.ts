@@ -92,6 +92,10 @@ describe('npm run sim', () => {
       expect(markdown).toContain('Gate passed');
       expect(await readFile(report.artefacts.junit, 'utf8')).toMatch(/<testsuites[^>]*>[\s\S]*<testcase/);
       expect(await readFile(join(report.artefacts.dir, 'logs', 'backend-1.log'), 'utf8')).toContain('"msg"');
+      // The scenarios signed in through the proxy: its access log has the requests, never their credentials.
+      const proxyLog = await readFile(join(report.artefacts.dir, 'logs', 'proxy.log'), 'utf8');
+      expect(proxyLog).toContain('/api/auth/sign-in/email');
+      expect(proxyLog).not.toMatch(/set-auth-token|session_token|authorization|cookie/i);
     }
     expect(first.scenarios.filter((s) => s.kind === 'api' && s.ok).length).toBeGreaterThanOrEqual(6);
     expect(second.scenarios.find((s) => s.kind === 'browser')?.skipped).toMatch(/--no-browser/);
