@@ -19,15 +19,31 @@ const params = (group: string, headers: Record<string, string> = {}) => ({
 });
 
 const json = (body: unknown) => JSON.stringify(body);
+
+/**
+ * Whether a request since the last call was refused for want of a session
+ * (401): the app would show its sign-in page, so the user signs in again.
+ */
+let refused = false;
+export function sessionRefused(): boolean {
+  const was = refused;
+  refused = false;
+  return was;
+}
+const signedInAs = (response: Response): Response => {
+  if (response.status === 401) refused = true;
+  return response;
+};
 const withBody = { 'content-type': 'application/json' };
 
 export const api = {
+  // 422: the account exists. The journey then signs in: a sign-up whose answer was lost (the
+  // replica died with it) may have gone through.
   signUp: (email: string, password: string): Response =>
-    http.post(
-      `${baseUrl}/api/auth/sign-up/email`,
-      json({ email, password, name: 'Load User' }),
-      params('auth:sign-up', withBody),
-    ),
+    http.post(`${baseUrl}/api/auth/sign-up/email`, json({ email, password, name: 'Load User' }), {
+      ...params('auth:sign-up', withBody),
+      responseCallback: http.expectedStatuses({ min: 200, max: 399 }, 422),
+    }),
   signIn: (email: string, password: string): Response =>
     http.post(
       `${baseUrl}/api/auth/sign-in/email`,
@@ -37,26 +53,32 @@ export const api = {
   signOut: (): Response =>
     http.post(`${baseUrl}/api/auth/sign-out`, json({}), params('auth:sign-out', withBody)),
   createTask: (body: Record<string, unknown>, idempotencyKey: string): Response =>
-    http.post(
-      `${baseUrl}/api/tasks`,
-      json(body),
-      params('tasks:create', { ...withBody, 'idempotency-key': idempotencyKey }),
+    signedInAs(
+      http.post(
+        `${baseUrl}/api/tasks`,
+        json(body),
+        params('tasks:create', { ...withBody, 'idempotency-key': idempotencyKey }),
+      ),
     ),
-  listTasks: (query: string): Response => http.get(`${baseUrl}/api/tasks${query}`, params('tasks:list')),
+  listTasks: (query: string): Response =>
+    signedInAs(http.get(`${baseUrl}/api/tasks${query}`, params('tasks:list'))),
   updateTask: (id: string, changes: Record<string, unknown>): Response =>
-    http.patch(`${baseUrl}/api/tasks/${id}`, json(changes), params('tasks:update', withBody)),
+    signedInAs(http.patch(`${baseUrl}/api/tasks/${id}`, json(changes), params('tasks:update', withBody))),
   completeTask: (id: string): Response =>
-    http.post(`${baseUrl}/api/tasks/${id}/complete`, null, params('tasks:update')),
-  deleteTask: (id: string): Response => http.del(`${baseUrl}/api/tasks/${id}`, null, params('tasks:delete')),
+    signedInAs(http.post(`${baseUrl}/api/tasks/${id}/complete`, null, params('tasks:update'))),
+  deleteTask: (id: string): Response =>
+    signedInAs(http.del(`${baseUrl}/api/tasks/${id}`, null, params('tasks:delete'))),
   chat: (conversationId: string, messageId: string, text: string): Response =>
-    http.post(
-      `${baseUrl}/api/chat`,
-      json({
-        id: conversationId,
-        message: { id: messageId, role: 'user', parts: [{ type: 'text', text }] },
-        timeZone: 'UTC',
-      }),
-      params('chat', withBody),
+    signedInAs(
+      http.post(
+        `${baseUrl}/api/chat`,
+        json({
+          id: conversationId,
+          message: { id: messageId, role: 'user', parts: [{ type: 'text', text }] },
+          timeZone: 'UTC',
+        }),
+        params('chat', withBody),
+      ),
     ),
 };
 

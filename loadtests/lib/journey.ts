@@ -10,7 +10,7 @@
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
-import { api, body, type Task } from './api.ts';
+import { api, body, sessionRefused, type Task } from './api.ts';
 
 /** Acknowledged writes, logged for the reconciliation with the database after the run. */
 const created = new Counter('tasks_created');
@@ -18,6 +18,8 @@ const deleted = new Counter('tasks_deleted');
 const password = 'correct horse battery staple';
 // The harness names the run (its accounts are found by it afterwards); by hand, each run is new.
 const runTag = __ENV.LOAD_RUN ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+/** better-auth's answer (422) to a sign-up for an email that has an account. */
+const accountExists = 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL';
 let signedUp = false;
 let signedIn = false;
 /**
@@ -97,17 +99,35 @@ function assistant(title: string): void {
     acknowledged(done);
 }
 
-/** Signs up on the first visit (which signs in), signs in when the last visit signed out. */
+/**
+ * Signs up on the first visit (which signs in), signs in when the last visit
+ * signed out or the app refused the session (a 401 shows its sign-in page).
+ */
 function arrive(): boolean {
+  if (sessionRefused()) signedIn = false;
   if (!signedUp) {
     const response = api.signUp(email(), password);
-    // A sign-up that failed (the server was down) is tried again on the next visit.
-    signedUp = signedIn = check(response, { 'sign up: 200': (r) => r.status === 200 });
-  } else if (!signedIn) {
+    // The account exists: an earlier sign-up went through although its answer was lost.
+    if (response.status === 422 && (body(response) as { code?: unknown } | undefined)?.code === accountExists)
+      signedUp = true;
+    else {
+      // A sign-up that failed (the server was down) is tried again on the next visit.
+      signedUp = signedIn = check(response, { 'sign up: 200': (r) => r.status === 200 });
+      return signedIn;
+    }
+  }
+  if (!signedIn) {
     const response = api.signIn(email(), password);
     signedIn = check(response, { 'sign in: 200': (r) => r.status === 200 });
   }
   return signedIn;
+}
+
+/** A sign-out whose answer never came leaves the user unsure: they sign out again, once. */
+function signOut(): void {
+  for (let attempt = 0; attempt < 2 && signedIn; attempt += 1) {
+    signedIn = !check(api.signOut(), { 'sign out: 200': (r) => r.status === 200 });
+  }
 }
 
 function edit(task: Task): void {
@@ -172,8 +192,6 @@ export function journey(): void {
   think();
 
   if (third) remove(third);
-  if (Math.random() < 1 / signOutEvery) {
-    signedIn = !check(api.signOut(), { 'sign out: 200': (r) => r.status === 200 });
-  }
+  if (Math.random() < 1 / signOutEvery) signOut();
   think();
 }
