@@ -1,5 +1,5 @@
 import { mark, markdownTable, measured, megabytes, ms, percent, seconds } from './format.ts';
-import { describeReconciliation } from '../load/index.ts';
+import { describeReconciliation, describeStalls } from '../load/index.ts';
 import { faultsSection } from './faults.ts';
 import type { SimReport } from './types.ts';
 
@@ -18,6 +18,7 @@ function loadSection(report: SimReport): string[] {
   const load = report.load;
   if (!load) return [];
   const found = load.reconciliation;
+  const stalled = describeStalls(load.machineStalls ?? []);
   return [
     '## Load',
     '',
@@ -26,6 +27,7 @@ function loadSection(report: SimReport): string[] {
       `${load.requests} requests (${load.requestsPerSecond}/s), ${load.iterations} visits, ` +
       `${percent(load.failedRate)} failed, checks ${percent(load.checksRate)}.`,
     '',
+    ...(stalled ? [`**Note:** ${stalled}.`, ''] : []),
     found
       ? `Reconciled with the database, every acknowledged write: ${describeReconciliation(found)}; **${found.lost} lost**.`
       : `Not reconciled: ${load.reconciliationError ?? 'the database could not be read'}.`,

@@ -51,6 +51,30 @@ describe('the report for people and for CI', () => {
     expect(summary).toContain('GATE FAILED in 60.0 s — report: r/report.md');
   });
 
+  it('says when the whole machine stopped during the load, in the summary and report.md', () => {
+    const load = {
+      profile: 'load',
+      users: 100,
+      k6ExitCode: 99,
+      abortedEarly: false,
+      durationMs: 110_000,
+      machineStalls: [{ at: '2026-12-03T14:51:13.000Z', seconds: 10.8 }],
+      reconciliation: null,
+      files: { summary: 's.json', dashboard: 'd.html', log: 'k6.log', console: 'c.log' },
+      requests: 10_000,
+      requestsPerSecond: 90,
+      iterations: 900,
+      failedRate: 0,
+      checksRate: 1,
+      latency: [],
+    } as unknown as NonNullable<SimReport['load']>;
+    const note =
+      /the machine stopped once during the load \(10\.8 s in all, the longest 10\.8 s at 2026-12-03T14:51:13\.000Z\)/;
+    expect(renderSummary(report({ load }))).toMatch(note);
+    expect(renderMarkdown(report({ load }))).toMatch(note);
+    expect(renderSummary(report({ load: { ...load, machineStalls: [] } }))).not.toMatch(/machine stopped/);
+  });
+
   it('JUnit has a failing case per failed step and threshold, escaped, and skips', () => {
     const xml = renderJunit(report());
     expect(xml).toContain(

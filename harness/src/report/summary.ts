@@ -1,5 +1,6 @@
 import { drillProblems, recoveries } from './faults.ts';
 import { loadLine, mark, measured, seconds, table } from './format.ts';
+import { describeStalls } from '../load/index.ts';
 import type { SimReport } from './types.ts';
 
 /** The few lines printed when a run ends: verdict, what failed, where the report is. */
@@ -28,6 +29,8 @@ export function renderSummary(report: SimReport): string {
       `load: ${load.profile}${load.users ? `, ${load.users} users` : ''}: ${loadLine(load)}`,
       ...(report.artefacts.dashboard ? [`  k6 report: ${report.artefacts.dashboard}`] : []),
     );
+    const stalled = describeStalls(load.machineStalls ?? []);
+    if (stalled) lines.push(`  note: ${stalled}`);
   }
   for (const drill of report.faults?.drills ?? []) {
     const problems = drill.ok ? '' : `: ${drillProblems(drill) || 'a threshold was breached'}`;

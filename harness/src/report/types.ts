@@ -2,7 +2,7 @@
 import type { ThresholdResult } from '../gate/index.ts';
 import type { AppImage, ImageRecord } from '../images/index.ts';
 import type { DrillVerdict, FaultsRecord } from '../faults/index.ts';
-import type { LoadFigures, Reconciliation } from '../load/index.ts';
+import type { LoadFigures, MachineStall, Reconciliation } from '../load/index.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 export type { ImageRecord } from '../images/index.ts';
@@ -68,6 +68,8 @@ export interface LoadRecord extends LoadFigures {
   /** More than half the requests failed, so k6 stopped the run early (the gate fails). */
   abortedEarly: boolean;
   durationMs: number;
+  /** Moments the whole machine stopped during the load (a paused VM, a starved host); absent when none. */
+  machineStalls?: MachineStall[];
   /** The database against what the load was told; null when it could not be read. */
   reconciliation: (Reconciliation & { lost: number }) | null;
   /** Why the database could not be read, when it could not. */

@@ -8,7 +8,9 @@ import { DrillsFailed, runLoadWithDrills, type DrillPlan, type JudgedFaults } fr
 import {
   abortedEarly,
   describeReconciliation,
+  describeStalls,
   runLoad,
+  watchStalls,
   tasksLost,
   type K6Summary,
   type LoadOptions,
@@ -44,6 +46,7 @@ export interface LoadOutcome {
 async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => void): Promise<LoadOutcome> {
   const { load, rehearsal } = input;
   const started = performance.now();
+  const stalls = watchStalls();
   const who = `${load.profile}${load.users ? `, ${load.users} users` : ''}`;
   let drill = '';
   const ticker = setInterval(() => {
@@ -92,6 +95,9 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
   })().finally(() => {
     clearInterval(ticker);
   });
+  const machineStalls = stalls.stop();
+  const stalled = describeStalls(machineStalls);
+  if (stalled) output(stalled);
   const { result, figures, reconciliation } = outcome;
   // 0: k6's thresholds held; 99: one crossed (or stopped the run early). The gate judges either way.
   if (![0, 99].includes(result.exitCode) || !result.summary) {
@@ -119,6 +125,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
       // A run cut short measured less than it was asked to: that alone fails the gate.
       abortedEarly: abortedEarly(result.summary),
       durationMs: Math.round(performance.now() - started),
+      ...(machineStalls.length ? { machineStalls } : {}),
       ...figures,
       // A database that could not be read is not "nothing lost": tasks_lost stays unmeasured.
       reconciliation: reconciliation ? { ...reconciliation, lost: lost ?? 0 } : null,
