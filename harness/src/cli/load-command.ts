@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
 import {
   describeReconciliation,
+  describeStalls,
   findK6,
   k6Missing,
   runLoad,
   tasksLost,
+  watchStalls,
   type LoadOutcome,
 } from '../load/index.ts';
 import { projectName } from '../projects/index.ts';
@@ -145,6 +147,7 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
       printOutcome(drilled.outcome);
       return Math.max(exitCodeOf(drilled.outcome), drilled.held ? 0 : 1);
     }
+    const stalls = watchStalls();
     const outcome = await runLoad({
       baseUrl: target.baseUrl,
       profile: load.profile,
@@ -158,6 +161,8 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
       signal: stopK6.signal,
     });
     printOutcome(outcome);
+    const stalled = describeStalls(stalls.stop());
+    if (stalled) process.stdout.write(`note: ${stalled}\n`);
     return exitCodeOf(outcome);
   } finally {
     process.off('SIGINT', onSignal);
