@@ -12,6 +12,7 @@ import {
   tasksLost,
   watchStalls,
   type LoadOutcome,
+  type StallWatch,
 } from '../load/index.ts';
 import { projectName } from '../projects/index.ts';
 import { findKeptRehearsal, rehearsalDefaults, startRehearsalForCommand } from '../rehearsal/index.ts';
@@ -71,7 +72,7 @@ function exitCodeOf(outcome: LoadOutcome): number {
   return 2;
 }
 
-function printOutcome(outcome: LoadOutcome): void {
+function printOutcome(outcome: LoadOutcome, stalls: StallWatch): void {
   const { result, reconciliation, reconciliationError } = outcome;
   process.stdout.write(
     `\n${table(['metric', 'threshold', 'measured', 'verdict'], thresholdRows(outcome))}\n`,
@@ -82,6 +83,8 @@ function printOutcome(outcome: LoadOutcome): void {
   } else if (reconciliationError) {
     process.stdout.write(`not reconciled with the database: ${reconciliationError}\n`);
   }
+  const stalled = describeStalls(stalls.stop());
+  if (stalled) process.stdout.write(`note: ${stalled}\n`);
 }
 
 export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -129,6 +132,7 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const stalls = watchStalls();
   try {
     process.stdout.write(`k6 ${load.profile} against ${target.baseUrl}\n`);
     if (faults) {
@@ -144,10 +148,9 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
         users: load.users,
         signal: stopK6.signal,
       });
-      printOutcome(drilled.outcome);
+      printOutcome(drilled.outcome, stalls);
       return Math.max(exitCodeOf(drilled.outcome), drilled.held ? 0 : 1);
     }
-    const stalls = watchStalls();
     const outcome = await runLoad({
       baseUrl: target.baseUrl,
       profile: load.profile,
@@ -160,11 +163,10 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
       onLine: (line) => process.stdout.write(`${line}\n`),
       signal: stopK6.signal,
     });
-    printOutcome(outcome);
-    const stalled = describeStalls(stalls.stop());
-    if (stalled) process.stdout.write(`note: ${stalled}\n`);
+    printOutcome(outcome, stalls);
     return exitCodeOf(outcome);
   } finally {
+    stalls.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (started) {

@@ -13,7 +13,7 @@ export {
 export { reconcile, type Mismatch, type Reconciliation } from './reconcile.ts';
 export { describeReconciliation, runLoad, tasksLost, type LoadOutcome } from './run.ts';
 export { loadFigures, type LatencyRow, type LoadFigures } from './summary.ts';
-export { describeStalls, watchStalls, type MachineStall } from './stalls.ts';
+export { describeStalls, watchStalls, type MachineStall, type StallWatch } from './stalls.ts';
 export {
   expectations,
   parseWriteLog,

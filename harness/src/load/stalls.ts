@@ -12,7 +12,7 @@ export interface MachineStall {
 }
 
 export interface StallWatch {
-  /** Stops watching; the stalls seen, oldest first. */
+  /** Stops watching (again: nothing more); the stalls seen, oldest first. */
   stop(): MachineStall[];
 }
 
@@ -21,18 +21,13 @@ export interface StallOptions {
   intervalMs?: number;
   /** A gap between two looks longer than this is a stall. */
   thresholdMs?: number;
-  now?: () => number;
 }
 
-export function watchStalls({
-  intervalMs = 250,
-  thresholdMs = 2_000,
-  now = Date.now,
-}: StallOptions = {}): StallWatch {
+export function watchStalls({ intervalMs = 250, thresholdMs = 2_000 }: StallOptions = {}): StallWatch {
   const stalls: MachineStall[] = [];
-  let last = now();
+  let last = Date.now();
   const look = () => {
-    const at = now();
+    const at = Date.now();
     const gap = at - last;
     if (gap > thresholdMs) {
       stalls.push({ at: new Date(last).toISOString(), seconds: Math.round((gap - intervalMs) / 100) / 10 });
@@ -41,10 +36,14 @@ export function watchStalls({
   };
   const timer = setInterval(look, intervalMs);
   timer.unref();
+  let watching = true;
   return {
     stop() {
-      clearInterval(timer);
-      look();
+      if (watching) {
+        watching = false;
+        clearInterval(timer);
+        look();
+      }
       return stalls;
     },
   };

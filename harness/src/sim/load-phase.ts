@@ -94,6 +94,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     }
   })().finally(() => {
     clearInterval(ticker);
+    stalls.stop();
   });
   const machineStalls = stalls.stop();
   const stalled = describeStalls(machineStalls);
