@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes this machine able to build, run and test the project: Node 24, a Docker
-# engine with Compose, base images when no image registry answers, Chromium
+# engine with Compose v2 and buildx (BuildKit), base images when no image registry answers, Chromium
 # for the browser tests, k6 for the load tests, actionlint for the workflows and
 # schemathesis for the API's fuzz test.
 # Idempotent and silent when nothing is missing (a developer laptop with Docker
@@ -9,6 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/node.sh"
 bash "$here/docker.sh"
+bash "$here/compose.sh"
 bash "$here/base-images.sh"
 bash "$here/chromium.sh"
 bash "$here/k6.sh"
