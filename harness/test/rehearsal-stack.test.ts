@@ -99,7 +99,8 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
         security_opt?: string[];
         pids_limit?: number;
         logging?: { options?: Record<string, string> };
-        deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string } } };
+        cpus?: string | number;
+        mem_limit?: string | number;
       };
       const said = (what: string, holds: boolean) => {
         if (!holds) problems.push(`${service} (file): ${what}`);
@@ -109,10 +110,7 @@ describe('the production rehearsal (docker-compose.prod.yml)', () => {
       said('no cap_add', (file.cap_add ?? []).length === 0);
       said('no-new-privileges', file.security_opt?.includes('no-new-privileges:true') === true);
       said('pids_limit', (file.pids_limit ?? 0) > 0);
-      said(
-        'a CPU and a memory limit',
-        Boolean(file.deploy?.resources?.limits?.cpus && file.deploy.resources.limits.memory),
-      );
+      said('a CPU and a memory limit', Boolean(file.cpus && file.mem_limit));
       said('bounded logs', Boolean(file.logging?.options?.['max-size']));
 
       const container = containers.find((c) => c.service === service);
