@@ -10,9 +10,9 @@ export class DockerCommandError extends Error {
   override name = 'DockerCommandError';
   readonly exitCode: number | null;
   readonly stderr: string;
-  constructor(args: string[], exitCode: number | null, stderr: string) {
+  constructor(args: string[], exitCode: number | null, stderr: string, program = 'docker') {
     super(
-      `docker ${args.slice(0, 2).join(' ')} exited ${String(exitCode)}: ${stderr.trim().split('\n')[0] ?? ''}`,
+      `${program} ${args.slice(0, 2).join(' ')} exited ${String(exitCode)}: ${stderr.trim().split('\n')[0] ?? ''}`,
     );
     this.exitCode = exitCode;
     this.stderr = stderr;
@@ -20,6 +20,8 @@ export class DockerCommandError extends Error {
 }
 
 export interface DockerRunOptions {
+  /** The program to run instead of docker (Compose v1.29's docker-compose). */
+  program?: string;
   /** Written to the command's standard input. */
   stdin?: string;
   env?: NodeJS.ProcessEnv;
@@ -29,7 +31,7 @@ export interface DockerRunOptions {
 /** Runs `docker …` to its end; its stdout, or DockerCommandError. */
 export function docker(args: string[], options: DockerRunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, {
+    const child = spawn(options.program ?? 'docker', args, {
       cwd: repoRoot,
       env: options.env ?? process.env,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -42,13 +44,15 @@ export function docker(args: string[], options: DockerRunOptions = {}): Promise<
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString());
-      else reject(new DockerCommandError(args, code, Buffer.concat(err).toString()));
+      else reject(new DockerCommandError(args, code, Buffer.concat(err).toString(), options.program));
     });
     if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   });
 }
 
 export interface DockerStreamOptions {
+  /** The program to run instead of docker (Compose v1.29's docker-compose). */
+  program?: string;
   env?: NodeJS.ProcessEnv;
   /** Each line of stdout and stderr as it comes; without it the output goes to the terminal. */
   onLine?: (line: string) => void;
@@ -58,7 +62,7 @@ export interface DockerStreamOptions {
 export function dockerStreaming(args: string[], options: DockerStreamOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const { onLine } = options;
-    const child = spawn('docker', args, {
+    const child = spawn(options.program ?? 'docker', args, {
       cwd: repoRoot,
       env: options.env ?? process.env,
       stdio: onLine ? ['ignore', 'pipe', 'pipe'] : 'inherit',

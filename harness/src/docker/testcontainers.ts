@@ -10,7 +10,7 @@ import {
   type StartedDockerComposeEnvironment,
 } from 'testcontainers';
 import { repoRoot } from '../paths.ts';
-import { composeVersion, type ComposeFile } from './compose.ts';
+import { composeFlavour, type ComposeChoice, type ComposeFile } from './compose.ts';
 import { projectSnapshot, type ContainerSnapshot } from './containers.ts';
 import { removeProject } from './projects.ts';
 
@@ -35,6 +35,8 @@ export interface ComposeUpOptions {
   startupTimeoutMs: number;
   /** Stops waiting when it rejects (a service seen failing, an interrupt); what started is removed. */
   abort?: Promise<never>;
+  /** Which Compose runs it; default SIM_COMPOSE, else v2 when installed. */
+  compose?: ComposeChoice;
 }
 
 export interface StartedCompose {
@@ -62,12 +64,21 @@ export class ComposeUpFailed extends Error {
  * healthy (one-shots: exited 0). On failure nothing of it is left.
  */
 export async function composeUp(options: ComposeUpOptions): Promise<StartedCompose> {
-  const { major } = await composeVersion();
+  const flavour = await composeFlavour(options.compose);
   let environment = new DockerComposeEnvironment(repoRoot, options.file)
     .withProjectName(options.projectName)
     .withEnvironment(options.env)
     .withDefaultWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(options.startupTimeoutMs);
+  if (flavour.standalone) environment = environment.withClientOptions({ executable: { standalone: true } });
+  // v2 waits itself (`up --wait`: every service healthy, one-shots exited 0) and
+  // fails on the first that is not; v1.29 cannot, and testcontainers polls each
+  // container's health instead. Either way the event watch (stack/watch.ts) stops
+  // a start that is going wrong within seconds.
+  if (flavour.major >= 2)
+    environment = environment.withClientOptions({
+      commandOptions: ['--wait', '--wait-timeout', String(Math.ceil(options.startupTimeoutMs / 1000))],
+    });
   if (options.build) environment = environment.withBuild();
   const upping = environment.up();
   upping.catch(() => undefined);
@@ -82,7 +93,8 @@ export async function composeUp(options: ComposeUpOptions): Promise<StartedCompo
     await removeProject(options.projectName).catch(() => undefined);
     throw new ComposeUpFailed(error, containers);
   }
-  const key = (service: string) => (major >= 2 ? `${service}-1` : `${options.projectName}_${service}_1`);
+  const key = (service: string) =>
+    flavour.major >= 2 ? `${service}-1` : `${options.projectName}_${service}_1`;
   let downed: Promise<void> | undefined;
   return {
     projectName: options.projectName,

@@ -6,6 +6,7 @@ import {
   inspectContainer,
   prepareTestcontainers,
   projectContainers,
+  type ComposeChoice,
   type ServiceContainer,
   type StartedCompose,
 } from '../docker/index.ts';
@@ -34,6 +35,8 @@ export interface RehearsalOptions {
   /** Stop starting when this rejects (an interrupt); everything started is removed. */
   abort?: Promise<never>;
   startupTimeoutMs?: number;
+  /** Which Compose starts it; default SIM_COMPOSE, else v2 when installed. */
+  compose?: ComposeChoice;
 }
 
 export interface StartedRehearsal extends AsyncDisposable {
@@ -100,6 +103,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Started
       },
       startupTimeoutMs: options.startupTimeoutMs ?? 180_000,
       abort,
+      ...(options.compose ? { compose: options.compose } : {}),
     });
     watcher.markUp();
   } catch (error) {
