@@ -1,7 +1,10 @@
 // Library entry: what other workspaces (tests, benchmarks) may use from the harness.
 export {
+  composeFlavour,
   composeVersion,
   containerLogs,
+  imageBuilder,
+  pruneBuildCache,
   containerUsage,
   execIn,
   imageId,

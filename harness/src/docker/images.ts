@@ -1,5 +1,9 @@
 // Images: what is here (ids, digests, sizes), builds, and files taken out of one.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { repoRoot } from '../paths.ts';
 import { docker, dockerStreaming } from './cli.ts';
 import { engine } from './engine.ts';
 
@@ -31,6 +35,65 @@ export async function imageId(reference: string): Promise<string | undefined> {
   return (await inspectImage(reference).catch(() => undefined))?.id;
 }
 
+/** Which builder builds the images: `auto` is BuildKit when buildx answers, else the classic builder. */
+export type BuilderChoice = 'auto' | 'buildkit' | 'classic';
+
+export interface Builder {
+  kind: 'buildkit' | 'classic';
+  /** buildx's version (v0.38.2); the engine's for the classic builder. */
+  version: string;
+}
+
+/** SIM_BUILDER (auto, buildkit or classic; default auto), or an error naming the variable. */
+export function builderChoice(env: NodeJS.ProcessEnv = process.env): BuilderChoice {
+  const value = env.SIM_BUILDER ?? 'auto';
+  if (value === 'auto' || value === 'buildkit' || value === 'classic') return value;
+  throw new Error(`SIM_BUILDER must be auto, buildkit or classic (got "${value}")`);
+}
+
+const builders = new Map<BuilderChoice, Promise<Builder>>();
+
+async function detectBuilder(choice: BuilderChoice): Promise<Builder> {
+  const classic = async (): Promise<Builder> => ({
+    kind: 'classic',
+    version: (await docker(['version', '--format', '{{.Server.Version}}'])).trim(),
+  });
+  if (choice === 'classic') return classic();
+  const buildx = await docker(['buildx', 'version']).catch(() => undefined);
+  const version = buildx && /\bv?(\d+\.\d+\.\d+)\b/.exec(buildx)?.[0];
+  if (version) return { kind: 'buildkit', version };
+  if (choice === 'buildkit')
+    throw new Error(
+      'SIM_BUILDER=buildkit needs docker buildx (`docker buildx version` did not answer); run npm run provision or install the docker-buildx-plugin',
+    );
+  return classic();
+}
+
+/** The builder that builds the images, as chosen (default: SIM_BUILDER, else auto). */
+export function imageBuilder(choice: BuilderChoice = builderChoice()): Promise<Builder> {
+  let builder = builders.get(choice);
+  if (!builder) {
+    builder = detectBuilder(choice);
+    builders.set(choice, builder);
+  }
+  return builder;
+}
+
+/**
+ * A Dockerfile for the classic builder: the same steps with BuildKit's
+ * `RUN --mount=type=cache,…` options left out. A cache mount only keeps a
+ * folder (npm's download cache) between builds; the step does the same without it.
+ */
+export function forClassicBuilder(dockerfile: string): string {
+  return dockerfile.replace(/^(\s*RUN\s+)((?:--mount=\S+\s+)+)/gim, (_all, run: string, mounts: string) => {
+    const kept = mounts
+      .trim()
+      .split(/\s+/)
+      .filter((option) => !/^--mount=(?:\S*,)?type=cache(?:,|$)/.test(option));
+    return `${run}${kept.map((option) => `${option} `).join('')}`;
+  });
+}
+
 export interface BuildRequest {
   /** From the repository root, or absolute. */
   dockerfile: string;
@@ -39,19 +102,31 @@ export interface BuildRequest {
   tag: string;
   buildArgs: Record<string, string>;
   noCache?: boolean;
+  /** Default: SIM_BUILDER, else BuildKit when buildx answers. */
+  builder?: BuilderChoice;
   /** Build output, line by line. */
   onLine?: (line: string) => void;
 }
 
 /**
- * `docker build` (of the repository root unless a context is given) with the
- * classic builder (no BuildKit needed); throws with the build's last lines when it fails.
+ * `docker buildx build` (BuildKit, into this engine's images) or, without
+ * buildx, `docker build` with the classic builder, of the repository root
+ * unless a context is given; throws with the build's last lines when it fails.
  */
 export async function buildImage(request: BuildRequest): Promise<void> {
+  const builder = await imageBuilder(request.builder);
+  let dockerfile = request.dockerfile;
+  let scratch: string | undefined;
+  if (builder.kind === 'classic') {
+    scratch = await mkdtemp(join(tmpdir(), 'todo-classic-build-'));
+    dockerfile = join(scratch, 'Dockerfile');
+    const source = isAbsolute(request.dockerfile) ? request.dockerfile : join(repoRoot, request.dockerfile);
+    await writeFile(dockerfile, forClassicBuilder(await readFile(source, 'utf8')));
+  }
   const args = [
-    'build',
+    ...(builder.kind === 'buildkit' ? ['buildx', 'build', '--load', '--progress=plain'] : ['build']),
     '-f',
-    request.dockerfile,
+    dockerfile,
     '-t',
     request.tag,
     ...(request.noCache ? ['--no-cache'] : []),
@@ -59,18 +134,31 @@ export async function buildImage(request: BuildRequest): Promise<void> {
   for (const [name, value] of Object.entries(request.buildArgs)) args.push('--build-arg', `${name}=${value}`);
   args.push(request.context ?? '.');
   const output: string[] = [];
-  const code = await dockerStreaming(args, {
-    env: { ...process.env, DOCKER_BUILDKIT: '0' },
-    onLine: (line) => {
-      output.push(line);
-      request.onLine?.(line);
-    },
-  });
-  if (code !== 0) {
-    throw new Error(
-      `docker build of ${request.tag} exited ${code}; last lines:\n${output.slice(-15).join('\n')}`,
-    );
+  try {
+    const code = await dockerStreaming(args, {
+      env: { ...process.env, DOCKER_BUILDKIT: builder.kind === 'buildkit' ? '1' : '0' },
+      onLine: (line) => {
+        output.push(line);
+        request.onLine?.(line);
+      },
+    });
+    if (code !== 0) {
+      throw new Error(
+        `docker ${builder.kind === 'buildkit' ? 'buildx build' : 'build'} of ${request.tag} (${builder.kind === 'buildkit' ? 'BuildKit' : 'classic builder'}) exited ${code}; last lines:\n${output.slice(-15).join('\n')}`,
+      );
+    }
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Empties BuildKit's build cache, npm's cache mount included: the next
+ * BuildKit build is a newcomer's first (benchmarks only). Nothing without buildx.
+ */
+export async function pruneBuildCache(): Promise<void> {
+  if ((await imageBuilder('auto')).kind === 'buildkit')
+    await docker(['builder', 'prune', '--all', '--force']);
 }
 
 /** Runs a one-off container of an image and returns its output (stdout and stderr). */

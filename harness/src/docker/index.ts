@@ -1,7 +1,17 @@
 // The one way to Docker: the Engine API, the docker command line and
 // testcontainers all sit behind this folder.
 export { DockerCommandError } from './cli.ts';
-export { composeCommand, composeConfig, composeVersion, type ComposeFile } from './compose.ts';
+export {
+  composeArgv,
+  composeChoice,
+  composeCommand,
+  composeConfig,
+  composeFlavour,
+  composeVersion,
+  type ComposeChoice,
+  type ComposeFile,
+  type ComposeFlavour,
+} from './compose.ts';
 export {
   auxiliaryLabel,
   cloneWithPublishedPort,
@@ -51,7 +61,13 @@ export {
   saveImage,
   tagImage,
   tryPull,
+  builderChoice,
+  forClassicBuilder,
+  pruneBuildCache,
+  imageBuilder,
   type BuildRequest,
+  type Builder,
+  type BuilderChoice,
   type ImageMetadata,
 } from './images.ts';
 export {

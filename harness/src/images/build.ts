@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage as dockerBuild, imageId } from '../docker/index.ts';
+import { buildImage as dockerBuild, imageId, type BuilderChoice } from '../docker/index.ts';
 import { git } from '../git/index.ts';
 import { repoRoot } from '../paths.ts';
 import { baseImages, type BaseImages } from './overrides.ts';
@@ -21,8 +21,10 @@ export interface BuildOptions {
   bases?: BaseImages;
   /** Build even when the tag exists (docker's own layer cache still applies). */
   force?: boolean;
-  /** Ignore docker's layer cache too: a cold build. */
+  /** Ignore docker's layer cache too: a cold build (BuildKit's cache mounts stay). */
   noCache?: boolean;
+  /** Default: SIM_BUILDER, else BuildKit when buildx answers. */
+  builder?: BuilderChoice;
   /** OCI labels; default the git commit and package.json's version. */
   revision?: string;
   version?: string;
@@ -44,7 +46,7 @@ async function labelValues(
   };
 }
 
-/** Builds one image with the classic builder (no BuildKit needed), unless its tag already exists. */
+/** Builds one image (BuildKit, or the classic builder without buildx), unless its tag already exists. */
 export async function buildImage(image: AppImage, options: BuildOptions = {}): Promise<BuiltImage> {
   const bases = options.bases ?? baseImages();
   const tag = await imageTag(image, bases);
@@ -61,6 +63,7 @@ export async function buildImage(image: AppImage, options: BuildOptions = {}): P
       tag,
       buildArgs,
       ...(options.noCache ? { noCache: true } : {}),
+      ...(options.builder ? { builder: options.builder } : {}),
       ...(options.onOutput ? { onLine: options.onOutput } : {}),
     });
   } catch (error) {
