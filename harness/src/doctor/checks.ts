@@ -4,7 +4,17 @@ import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { composeVersion, engineInfo, imageId, tryPull } from '../docker/index.ts';
+import {
+  builderChoice,
+  composeChoice,
+  composeFlavour,
+  engineInfo,
+  imageBuilder,
+  imageId,
+  tryPull,
+  type BuilderChoice,
+  type ComposeChoice,
+} from '../docker/index.ts';
 import { baseImages, overridesFile } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 import { secretFiles } from '../rehearsal/secrets.ts';
@@ -84,26 +94,75 @@ export async function checkDocker(
   }
 }
 
-export async function checkCompose(): Promise<Finding> {
+export async function checkCompose(env: NodeJS.ProcessEnv = process.env): Promise<Finding> {
+  let choice: ComposeChoice;
   try {
-    const { version, major } = await composeVersion();
-    return major >= 2 || version.startsWith('1.29')
-      ? ok(
-          'compose',
-          `Docker Compose ${version} (${major >= 2 ? 'v2' : 'v1.29 behind the compose plugin shim'})`,
-        )
-      : problem(
-          'fail',
-          'compose',
-          `Docker Compose ${version} is too old`,
-          'install Compose v2 or 1.29 (npm run provision)',
-        );
-  } catch {
+    choice = composeChoice(env);
+  } catch (error) {
     return problem(
       'fail',
       'compose',
-      '`docker compose` does not run',
-      'install the Compose plugin (npm run provision installs it)',
+      (error as Error).message,
+      'unset SIM_COMPOSE, or set it to auto, v1 or v2',
+    );
+  }
+  try {
+    const { version, major, standalone } = await composeFlavour(choice);
+    if (major >= 2) return ok('compose', `Docker Compose ${version} (v2)`);
+    const v1 = `Docker Compose ${version} (v1.29${standalone ? ', docker-compose' : ' behind the compose plugin shim'})`;
+    if (version.startsWith('1.29'))
+      return choice === 'v1'
+        ? ok('compose', `${v1}, as SIM_COMPOSE chose`)
+        : problem(
+            'warn',
+            'compose',
+            `${v1}: the rehearsal runs on it, but v2 is what is tested`,
+            'install Compose v2: the docker-compose-plugin package, or npm run provision (builds it)',
+          );
+    return problem(
+      'fail',
+      'compose',
+      `Docker Compose ${version} is too old`,
+      'install Compose v2: the docker-compose-plugin package, or npm run provision (builds it)',
+    );
+  } catch (error) {
+    return problem(
+      'fail',
+      'compose',
+      choice === 'auto' ? 'neither `docker compose` nor docker-compose runs' : (error as Error).message,
+      'install Compose v2: the docker-compose-plugin package, or npm run provision (builds it)',
+    );
+  }
+}
+
+export async function checkBuilder(env: NodeJS.ProcessEnv = process.env): Promise<Finding> {
+  let choice: BuilderChoice;
+  try {
+    choice = builderChoice(env);
+  } catch (error) {
+    return problem(
+      'fail',
+      'builder',
+      (error as Error).message,
+      'unset SIM_BUILDER, or set it to auto, buildkit or classic',
+    );
+  }
+  try {
+    const builder = await imageBuilder(choice);
+    if (builder.kind === 'buildkit') return ok('builder', `BuildKit (docker buildx ${builder.version})`);
+    if (choice === 'classic') return ok('builder', 'the classic builder, as SIM_BUILDER chose');
+    return problem(
+      'warn',
+      'builder',
+      "the classic builder (no docker buildx): the rehearsal's images build without npm's download cache, and the developer stack does not build",
+      'install buildx: the docker-buildx-plugin package, or npm run provision (builds it)',
+    );
+  } catch (error) {
+    return problem(
+      'fail',
+      'builder',
+      (error as Error).message,
+      'install buildx: the docker-buildx-plugin package, or npm run provision (builds it)',
     );
   }
 }

@@ -1,5 +1,6 @@
 import {
   checkBaseImages,
+  checkBuilder,
   checkCompose,
   checkDisk,
   checkDocker,
@@ -15,7 +16,12 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<F
   const docker = await checkDocker();
   findings.push(docker.finding);
   if (docker.finding.status === 'ok') {
-    findings.push(await checkCompose(), await checkDisk(docker.rootDir ?? '/'), await checkBaseImages());
+    findings.push(
+      await checkCompose(env),
+      await checkBuilder(env),
+      await checkDisk(docker.rootDir ?? '/'),
+      await checkBaseImages(),
+    );
   }
   findings.push(await checkPorts(env), ...checkEnvFiles(env));
   return findings;

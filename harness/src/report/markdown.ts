@@ -48,7 +48,10 @@ export function renderMarkdown(report: SimReport): string {
     `# Rehearsal ${report.runId}: ${headline[report.verdict]}`,
     '',
     `Commit \`${report.git.sha.slice(0, 12)}\`${report.git.dirty ? ' (with uncommitted changes)' : ''} on ${report.git.branch || 'a detached HEAD'}, ` +
-      `${report.startedAt}, ${seconds(report.durationMs)}. Config hash \`${report.configHash.slice(0, 19)}\`.`,
+      `${report.startedAt}, ${seconds(report.durationMs)}. Config hash \`${report.configHash.slice(0, 19)}\`.` +
+      (report.toolchain
+        ? ` Docker Compose ${report.toolchain.compose}, images built with ${report.toolchain.builder}.`
+        : ''),
     '',
   ];
   if (report.error) {

@@ -100,6 +100,8 @@ export interface SimReport {
   /** sha256 over the compose file, the image ids, the stack's settings and the thresholds. */
   configHash: string;
   config: { composeFile: string; env: Record<string, string>; thresholds: string[] };
+  /** The Compose that ran the stack and the builder of the images (2.40.3; BuildKit (buildx v0.38.2)). */
+  toolchain?: { compose: string; builder: string };
   thresholds: ThresholdResult[];
   scenarios: ScenarioRecord[];
   services: ServiceRecord[];

@@ -1,5 +1,5 @@
 // Puts a finished (or failed) run together as the gate report.
-import { imageId } from '../docker/index.ts';
+import { composeFlavour, imageBuilder, imageId } from '../docker/index.ts';
 import type { RunFailure } from '../errors/index.ts';
 import { drillVerdicts } from '../faults/index.ts';
 import { judge, type Threshold } from '../gate/index.ts';
@@ -48,6 +48,24 @@ const artefacts = (
   ...(load ? { load: `${dir}/load`, dashboard: `${dir}/${load.record.files.dashboard}` } : {}),
 });
 
+/** Which Compose and which builder this machine used, when both answer. */
+async function toolchain(): Promise<Pick<SimReport, 'toolchain'>> {
+  try {
+    const [compose, builder] = await Promise.all([composeFlavour(), imageBuilder()]);
+    return {
+      toolchain: {
+        compose: `${compose.version}${compose.standalone ? ' (docker-compose)' : ''}`,
+        builder:
+          builder.kind === 'buildkit'
+            ? `BuildKit (buildx ${builder.version})`
+            : `the classic builder (engine ${builder.version})`,
+      },
+    };
+  } catch {
+    return {};
+  }
+}
+
 export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
   const { failure, images, setup } = outcome;
   const metrics = gateMetrics(outcome);
@@ -82,6 +100,7 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
       thresholds,
     }),
     config: { composeFile: rehearsalFile, env: settings, thresholds },
+    ...(await toolchain()),
     thresholds: gate.thresholds,
     scenarios,
     services: outcome.services,
