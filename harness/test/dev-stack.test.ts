@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   baseImages,
+  projectContainers,
+  repoRoot,
   freePort,
   prepareTestcontainers,
   projectLeftovers,
@@ -15,6 +20,7 @@ const projectName = newProjectName('dev-test');
 describe('the developer stack (docker-compose.yml)', () => {
   let stack: Awaited<ReturnType<typeof startOwnedCompose>>;
   let appUrl: string;
+  let env: Record<string, string>;
   // Teardown even when beforeAll failed half-way (then the stack was never set).
   const teardown: (() => Promise<void>)[] = [];
 
@@ -23,17 +29,18 @@ describe('the developer stack (docker-compose.yml)', () => {
     await reapOrphans();
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;
+    env = {
+      ...baseImages(),
+      APP_PORT: String(appPort),
+      POSTGRES_PORT: String(await freePort()),
+      REDIS_PORT: String(await freePort()),
+    };
     stack = await startOwnedCompose({
       file: 'docker-compose.yml',
       projectName,
       build: true,
       startupTimeoutMs: 300_000,
-      env: {
-        ...baseImages(),
-        APP_PORT: String(appPort),
-        POSTGRES_PORT: String(await freePort()),
-        REDIS_PORT: String(await freePort()),
-      },
+      env,
     });
     teardown.push(() => stack.down());
   });
@@ -65,6 +72,62 @@ describe('the developer stack (docker-compose.yml)', () => {
       body: JSON.stringify({ title: 'from the dev stack' }),
     });
     expect(created.status).toBe(201);
+  });
+
+  it('rebuilds and recreates the backend alone under `docker compose watch` when its package.json changes', async () => {
+    const ids = async () =>
+      Object.fromEntries((await projectContainers(projectName)).map((c) => [c.service, c.id]));
+    const backendId = async () =>
+      (await projectContainers(projectName)).find((c) => c.service === 'backend' && c.state === 'running')
+        ?.id;
+    const others = await ids();
+    const before = await backendId();
+    expect(before).toBeDefined();
+    const watch = spawn(
+      'docker',
+      ['compose', '-p', projectName, '-f', 'docker-compose.yml', 'watch', '--no-up'],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    for (const stream of [watch.stdout, watch.stderr])
+      stream.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+    const file = join(repoRoot, 'backend', 'package.json');
+    try {
+      const waitFor = async (what: () => Promise<boolean> | boolean, timeoutMs: number) => {
+        const until = Date.now() + timeoutMs;
+        while (!(await what())) {
+          if (Date.now() > until) return false;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        return true;
+      };
+      expect(await waitFor(() => /watch enabled/i.test(output), 30_000), output).toBe(true);
+      // An edit that changes nothing: the file is written again with the same text.
+      await writeFile(file, await readFile(file, 'utf8'));
+      expect(await waitFor(async () => ((await backendId()) ?? before) !== before, 180_000), output).toBe(
+        true,
+      );
+      expect(output).toMatch(/Rebuilding service\(s\) \["backend"\]/);
+      let last = '';
+      const answers = await waitFor(async () => {
+        const reply = await fetch(`${appUrl}/api/openapi.json`).catch((error: unknown) => String(error));
+        last = typeof reply === 'string' ? reply : String(reply.status);
+        return last === '200';
+      }, 30_000);
+      const states = (await projectContainers(projectName)).map((c) => `${c.service} ${c.state}`).join(', ');
+      expect(
+        answers,
+        `last answer: ${last}; containers: ${states}; watch said:\n${output.slice(-2000)}`,
+      ).toBe(true);
+    } finally {
+      watch.kill('SIGINT');
+    }
   });
 
   it('leaves no container, network or volume behind after down', async () => {
