@@ -114,12 +114,16 @@ describe('npm run promote', () => {
     if (!releaseB) {
       const context = join(dir, 'release-b');
       await mkdir(context, { recursive: true });
+      // BuildKit takes FROM sha256:… for a name to pull: the rehearsed image gets a local name first.
+      const base = `todo-backend:release-b-base-${Date.now()}`;
+      await docker('tag', report.images.backend?.id ?? '', base);
       await writeFile(
         join(context, 'Dockerfile'),
-        `FROM ${report.images.backend?.id ?? ''}\n# Healthy, but no sign-up fits in 16 bytes: the smoke fails.\nENV BODY_LIMIT_BYTES=16\n`,
+        `FROM ${base}\n# Healthy, but no sign-up fits in 16 bytes: the smoke fails.\nENV BODY_LIMIT_BYTES=16\n`,
       );
       const reference = `todo-backend:release-b-${Date.now()}`;
       await docker('build', '--quiet', '--tag', reference, context);
+      await docker('rmi', base);
       const id = (await imageId(reference)) ?? '';
       expect(id).not.toBe(report.images.backend?.id);
       releaseB = { id, reference };
