@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseImages, ownerLabels, prepareTestcontainers } from '../src/index.ts';
-import { reconcile, runK6, writeLog } from '../src/load/index.ts';
+import { containerDatabase, reconcile, runK6, writeLog } from '../src/load/index.ts';
 
 // The reconciliation must be able to fail: a lost create, a delete that did not
 // happen, an edit or completion the database does not hold, and a create
@@ -80,7 +80,7 @@ describe('reconciling the load with the database', () => {
 
   it('reports what was lost, not deleted, not as edited, and stored twice', async () => {
     const found = await reconcile(
-      postgres.getId(),
+      containerDatabase(postgres.getId()),
       await console(
         ack({ id: ids.kept, title: 'buy milk' }),
         ack({ id: ids.lost, title: 'lost' }),
@@ -120,7 +120,7 @@ describe('reconciling the load with the database', () => {
 
   it('finds nothing wrong when the database holds exactly what was acknowledged', async () => {
     const found = await reconcile(
-      postgres.getId(),
+      containerDatabase(postgres.getId()),
       await console(
         ack({ id: ids.kept, title: 'buy milk' }),
         ack({ id: ids.lost, title: 'gone' }),
@@ -134,7 +134,7 @@ describe('reconciling the load with the database', () => {
 
   it('holds a write that was sent but never answered to neither outcome', async () => {
     const found = await reconcile(
-      postgres.getId(),
+      containerDatabase(postgres.getId()),
       await console(
         // The delete of "lost" may have happened; "kept"'s unanswered delete did not.
         ack({ id: ids.kept, title: 'buy milk' }),

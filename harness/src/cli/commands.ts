@@ -2,6 +2,7 @@
 // lines a user reads and the exit code (0 pass, 1 gate failed, 2 could not run).
 import { RunFailure, UsageError } from '../errors/index.ts';
 import { ThresholdError } from '../gate/index.ts';
+import { clusterCommand, clusterHelp } from './cluster-command.ts';
 import { loadCommand, loadHelp } from './load-command.ts';
 import {
   blueprintCommand,
@@ -23,6 +24,7 @@ const commands: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promi
   down: downCommand,
   status: statusCommand,
   logs: logsCommand,
+  cluster: clusterCommand,
   'vercel-output': vercelOutputCommand,
   promote: promoteCommand,
   platforms: platformsCommand,
@@ -39,6 +41,7 @@ const help = `usage: node harness/src/cli/main.ts <command> [options]   (or npm 
   down           remove the developer stack (--dev) or rehearsals left up (--rehearsal)
   status         what is running: services, state, health, ports
   logs           a stack's logs (--dev or --rehearsal, optional service, --follow)
+  cluster        the local Kubernetes cluster: up, down, status (see below)
   vercel-output  Vercel's Build Output from the frontend image (npm run vercel:output)
   promote        ship the images a signed, passing report names, by digest (see below)
   platforms      local stand-ins of the registry, Railway, Vercel and Render
@@ -50,6 +53,8 @@ ${simHelp}
 ${loadHelp}
 
 ${stackHelp}
+
+${clusterHelp}
 
 ${vercelOutputHelp}
 

@@ -60,6 +60,7 @@ export function faultOptions(values: {
   profile?: string | undefined;
   duration?: string | undefined;
   'no-load'?: boolean | undefined;
+  platform?: string | undefined;
 }): DrillPlan {
   if (!values.faults) throw new UsageError('--drills: add --faults (the drills run during the load)');
   if (values['no-load']) throw new UsageError('--faults: the drills run during the load; drop --no-load');
@@ -72,7 +73,7 @@ export function faultOptions(values: {
     throw new UsageError('--faults: the load holds as long as the drills take; drop --duration');
   }
   try {
-    return planDrills(values.drills ?? 'all');
+    return planDrills(values.drills ?? 'all', values.platform === 'kubernetes' ? 'kubernetes' : 'compose');
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^--faults/, '--drills'));
   }

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
-import { drillNames, drillThresholds } from '../faults/index.ts';
+import { drillThresholds, platformDrills } from '../faults/index.ts';
 import { resolveThresholds } from '../gate/index.ts';
+import { localClusterUnavailable } from '../kubernetes/index.ts';
 import { findK6, k6Missing } from '../load/index.ts';
 import { readKey, signBytes } from '../report/index.ts';
 import { runSim } from '../sim/index.ts';
@@ -20,11 +21,16 @@ export const simHelp = `npm run sim -- [options]
 ${loadFlagsHelp} (default load: ramp to 100 users and hold)
   --no-load              scenarios only (the load's thresholds are dropped)
   --faults               fault drills during the load (100 users, held as long as the drills take):
-                         a replica crash, Postgres restarts, Redis hangs, Postgres slow, the proxy restarts;
+                         Compose: a replica crash, Postgres restarts, Redis hangs, Postgres slow, the proxy restarts;
+                         Kubernetes: a backend pod deleted, a helm upgrade to a new image, a helm rollback;
                          each judged by its own thresholds, the load's thresholds by the steady state
-  --drills LIST          with --faults, only these drills (comma-separated): ${drillNames.join(', ')}
+  --drills LIST          with --faults, only these drills (comma-separated): ${platformDrills.compose.join(', ')}
+                         (Kubernetes: ${platformDrills.kubernetes.join(', ')})
   --threshold NAME=EXPR  replace the thresholds of metric NAME (repeatable), e.g. 'http_req_duration=p(95)<300'
                          (also SIM_THRESHOLDS='NAME=EXPR;NAME=EXPR')
+  --platform NAME        compose (default: docker-compose.prod.yml) or kubernetes (the Helm chart on the
+                         local single-node cluster, started for the run unless it runs already; root on Linux,
+                         bash scripts/kubernetes.sh builds it once)
   --keep                 leave the stack running and print its URL (npm run down -- --rehearsal removes it)
   --no-browser           skip the browser flow (API scenarios only)
   --json                 print the report as JSON on stdout (progress goes to stderr)
@@ -42,6 +48,7 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
       faults: { type: 'boolean', default: false },
       drills: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      platform: { type: 'string', default: 'compose' },
       'no-browser': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       ...reportsDirFlag,
@@ -63,7 +70,15 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
       );
     }
   }
-  const faults = values.faults || values.drills !== undefined ? faultOptions(values) : null;
+  const { platform } = values;
+  if (platform !== 'compose' && platform !== 'kubernetes') {
+    throw new UsageError(`--platform ${platform}: expected compose or kubernetes`);
+  }
+  if (platform === 'kubernetes') {
+    const unavailable = await localClusterUnavailable(env);
+    if (unavailable) throw new UsageError(`--platform kubernetes: ${unavailable}`);
+  }
+  const faults = values.faults || values.drills !== undefined ? faultOptions({ ...values, platform }) : null;
   const load = values['no-load'] ? null : loadOptions(values, 'load');
   if (load && !findK6(env)) throw new UsageError(`${k6Missing} (or run npm run sim -- --no-load)`);
   const thresholds = resolveThresholds({
@@ -73,6 +88,7 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     drills: faults ? drillThresholds(faults) : null,
   });
   const report = await runSim({
+    platform,
     thresholds,
     load,
     faults,

@@ -1,6 +1,6 @@
 // The one way to Docker: the Engine API, the docker command line and
 // testcontainers all sit behind this folder.
-export { DockerCommandError } from './cli.ts';
+export { docker, DockerCommandError, dockerStreaming } from './cli.ts';
 export {
   composeArgv,
   composeChoice,

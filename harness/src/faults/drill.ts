@@ -3,14 +3,53 @@
 import type { Probe, ProbeSample, ProbeUser } from './probe.ts';
 import type { RequestSample } from './requests.ts';
 
-export const drillNames = [
+/** The Compose rehearsal's drills: faults done to its containers. */
+export const composeDrillNames = [
   'replica_crash',
   'postgres_restart',
   'redis_outage',
   'postgres_slow',
   'proxy_restart',
 ] as const;
+/** The Kubernetes rehearsal's drills: what the cluster does to pods and releases. */
+export const kubernetesDrillNames = ['pod_delete', 'rolling_update', 'rollback'] as const;
+export const drillNames = [...composeDrillNames, ...kubernetesDrillNames] as const;
 export type DrillName = (typeof drillNames)[number];
+
+/** A backend pod as the Kubernetes drills see it. */
+export interface BackendPod {
+  name: string;
+  ready: boolean;
+  /** Being deleted (terminating). */
+  deleting: boolean;
+  /** Epoch ms it was created. */
+  createdAt: number;
+  /** The image it runs, as the kubelet reports it (repository@sha256:…). */
+  image: string;
+}
+
+/** A backend image the cluster holds: what the chart's values take. */
+export interface ReleaseImage {
+  repository: string;
+  digest: string;
+}
+
+/** The Kubernetes rehearsal, as its drills reach it. */
+export interface KubernetesDrillStack {
+  backendPods(): Promise<BackendPod[]>;
+  /** Deletes a pod as `kubectl delete pod` does: gracefully (SIGTERM, the drain, then the grace period). */
+  deletePod(name: string): Promise<void>;
+  /** The backend image the release was installed with. */
+  installedBackend: ReleaseImage;
+  /** Another release of the backend image (another image id), in the cluster: made once, on first use. */
+  nextBackend(): Promise<ReleaseImage>;
+  /** helm upgrade with this backend image, until it is rolled out (helm --wait); the new revision. */
+  upgradeBackend(image: ReleaseImage): Promise<number>;
+  /** helm rollback to a revision, until it is rolled out. */
+  rollback(revision: number): Promise<void>;
+  /** The release's revision now. */
+  revision(): Promise<number>;
+}
 
 /** The running stack, as the drills reach it. */
 export interface DrillStack {
@@ -19,6 +58,8 @@ export interface DrillStack {
   containerId(service: string): string;
   /** The root certificate its proxy serves from (PEM), read now. */
   caCertificate(): Promise<string>;
+  /** On Kubernetes: the pods and the release. */
+  kubernetes?: KubernetesDrillStack;
 }
 
 export interface DrillContext {

@@ -54,7 +54,7 @@ function until(at: number, signal: AbortSignal): Promise<void> {
  */
 export async function runDrills(input: {
   plan: DrillPlan;
-  rehearsal: Pick<StartedRehearsal, 'baseUrl' | 'fetch' | 'containerId'>;
+  rehearsal: Pick<StartedRehearsal, 'baseUrl' | 'fetch' | 'containerId' | 'kubernetesDrills'>;
   startAt: number;
   signal: AbortSignal;
   output: (line: string) => void;
@@ -84,6 +84,7 @@ export async function runDrills(input: {
               baseUrl: rehearsal.baseUrl,
               containerId: (service) => rehearsal.containerId(service),
               caCertificate: () => readCaCertificate(rehearsal.containerId('proxy')),
+              ...(rehearsal.kubernetesDrills ? { kubernetes: rehearsal.kubernetesDrills } : {}),
             },
             probe,
             signUp,

@@ -1,7 +1,7 @@
 // Which drills a run does, and when: after the ramp and a quiet spell, one
 // after another, each in its own slot of the load's hold.
 import { drills } from './drills/index.ts';
-import { drillNames, type Drill, type DrillName } from './drill.ts';
+import { composeDrillNames, kubernetesDrillNames, type Drill, type DrillName } from './drill.ts';
 
 /** Steady load before the first drill: the baseline the drills are compared with. */
 export const quietBeforeMs = 15_000;
@@ -14,14 +14,24 @@ export interface DrillPlan {
   holdSeconds: number;
 }
 
-/** The drills `--faults` names ('all' or a comma-separated list); throws a one-line message for a wrong one. */
-export function planDrills(value: string): DrillPlan {
+/** The drills each platform can do. */
+export const platformDrills: Record<'compose' | 'kubernetes', readonly DrillName[]> = {
+  compose: composeDrillNames,
+  kubernetes: kubernetesDrillNames,
+};
+
+/**
+ * The drills `--faults` names ('all' or a comma-separated list) on this platform;
+ * throws a one-line message for a wrong one.
+ */
+export function planDrills(value: string, platform: 'compose' | 'kubernetes' = 'compose'): DrillPlan {
+  const drillNames = platformDrills[platform];
   const names =
     value === '' || value === 'all' ? [...drillNames] : value.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !drillNames.includes(name as DrillName));
   if (unknown.length || names.length === 0) {
     throw new Error(
-      `--faults ${value}: unknown drill ${unknown.join(', ')}; one or more of ${drillNames.join(', ')}, or all`,
+      `--faults ${value}: unknown drill ${unknown.join(', ')} on ${platform}; one or more of ${drillNames.join(', ')}, or all`,
     );
   }
   const chosen = drillNames.filter((name) => names.includes(name)).map((name) => drills[name]);

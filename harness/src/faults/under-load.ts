@@ -1,7 +1,7 @@
 // The k6 load with the drills during it: k6 logs every request (CSV), the
 // drills start once the users have arrived and the load has settled, and each
 // drill is then judged on the requests of its window. k6 always runs to its end.
-import { runLoad, type LoadOptions, type LoadOutcome } from '../load/index.ts';
+import { runLoad, type LoadOptions, type LoadOutcome, type TaskDatabase } from '../load/index.ts';
 import { drills as catalogue } from './drills/catalogue.ts';
 import { judgeFaults, type JudgedFaults } from './judge.ts';
 import { readLoadSamples } from './requests.ts';
@@ -18,7 +18,10 @@ export class DrillsFailed extends Error {
 
 export async function runLoadWithDrills(input: {
   plan: DrillPlan;
-  load: Omit<LoadOptions, 'outputs' | 'duration' | 'profile'> & { projectName?: string | undefined };
+  load: Omit<LoadOptions, 'outputs' | 'duration' | 'profile'> & {
+    projectName?: string | undefined;
+    database?: TaskDatabase | undefined;
+  };
   rehearsal: Parameters<typeof runDrills>[0]['rehearsal'];
   signal: AbortSignal;
   onDrill: (line: string) => void;

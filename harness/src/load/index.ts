@@ -10,7 +10,13 @@ export {
   type LoadProfile,
   type LoadResult,
 } from './k6.ts';
-export { reconcile, type Mismatch, type Reconciliation } from './reconcile.ts';
+export {
+  containerDatabase,
+  reconcile,
+  type Mismatch,
+  type Reconciliation,
+  type TaskDatabase,
+} from './reconcile.ts';
 export { describeReconciliation, runLoad, tasksLost, type LoadOutcome } from './run.ts';
 export { loadFigures, type LatencyRow, type LoadFigures } from './summary.ts';
 export { describeStalls, watchStalls, type MachineStall, type StallWatch } from './stalls.ts';

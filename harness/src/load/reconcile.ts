@@ -33,31 +33,42 @@ export interface Reconciliation {
   duplicated: string[];
 }
 
-/** psql inside the stack's Postgres container, the SQL on stdin; rows as lines. */
-async function psql(container: string, sql: string): Promise<string[]> {
-  try {
-    const rows = await execIn(
-      container,
-      ['sh', '-c', 'psql -X -At -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
-      { stdin: sql },
-    );
-    return rows.split('\n').filter(Boolean);
-  } catch (error) {
-    const reason = error instanceof DockerCommandError ? error.stderr.trim() : (error as Error).message;
-    throw new Error(`psql in ${container} failed: ${reason}`, { cause: error });
-  }
+/** The rehearsal's Postgres, asked in SQL: rows as lines (psql -At). */
+export interface TaskDatabase {
+  /** Where it runs, for messages: a container id, a pod. */
+  where: string;
+  query(sql: string): Promise<string[]>;
+}
+
+/** psql inside a Compose rehearsal's Postgres container, the SQL on stdin. */
+export function containerDatabase(container: string): TaskDatabase {
+  return {
+    where: container,
+    async query(sql) {
+      try {
+        const rows = await execIn(
+          container,
+          ['sh', '-c', 'psql -X -At -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'],
+          { stdin: sql },
+        );
+        return rows.split('\n').filter(Boolean);
+      } catch (error) {
+        const reason = error instanceof DockerCommandError ? error.stderr.trim() : (error as Error).message;
+        throw new Error(`psql in ${container} failed: ${reason}`, { cause: error });
+      }
+    },
+  };
 }
 
 const uuidList = (ids: string[]) => `'{${ids.filter((id) => /^[0-9a-f-]{36}$/.test(id)).join(',')}}'::uuid[]`;
 
 export async function reconcile(
-  postgresContainer: string,
+  database: TaskDatabase,
   log: WriteLog,
   runTag: string,
 ): Promise<Reconciliation> {
   const expected = expectations(log);
-  const rows = await psql(
-    postgresContainer,
+  const rows = await database.query(
     `SELECT json_build_object('id', id, 'title', title, 'status', status, 'version', version)
        FROM tasks WHERE id = ANY(${uuidList(expected.map((e) => e.id))});\n`,
   );
@@ -67,8 +78,7 @@ export async function reconcile(
       return [task.id, task];
     }),
   );
-  const duplicated = await psql(
-    postgresContainer,
+  const duplicated = await database.query(
     `SELECT t.title FROM tasks t JOIN users u ON u.id = t.user_id
       WHERE u.email LIKE 'load-${runTag.replace(/[^a-z0-9]/g, '')}-%'
       GROUP BY t.user_id, t.title HAVING count(*) > 1;\n`,

@@ -5,7 +5,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectContainers } from '../docker/index.ts';
 import { runK6, writeLog, type LoadOptions, type LoadResult } from './k6.ts';
-import { reconcile, type Reconciliation } from './reconcile.ts';
+import { containerDatabase, reconcile, type Reconciliation, type TaskDatabase } from './reconcile.ts';
 import { loadFigures, type LoadFigures } from './summary.ts';
 
 export interface LoadOutcome {
@@ -24,11 +24,12 @@ export const tasksLost = (found: Reconciliation): number =>
   found.missing.length + found.undeleted.length + found.changed.length + found.duplicated.length;
 
 /**
- * k6 against options.baseUrl; when `projectName` names the rehearsal behind it,
- * the acknowledged writes are then reconciled with that rehearsal's Postgres.
+ * k6 against options.baseUrl; when `projectName` names the rehearsal behind it
+ * (or `database` is its Postgres), the acknowledged writes are then reconciled
+ * with that rehearsal's database.
  */
 export async function runLoad(
-  options: LoadOptions & { projectName?: string | undefined },
+  options: LoadOptions & { projectName?: string | undefined; database?: TaskDatabase | undefined },
 ): Promise<LoadOutcome> {
   // The tag names the run's accounts (load-<tag>-<vu>@example.com): letters and digits only.
   const runTag = options.runTag.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -46,11 +47,10 @@ export async function runLoad(
   });
   await pending;
   const figures = loadFigures(result.summary);
-  if (!options.projectName) return { result, figures, reconciliation: null, logPath };
+  const { projectName } = options;
+  if (!projectName && !options.database) return { result, figures, reconciliation: null, logPath };
   try {
-    const containers = await projectContainers(options.projectName);
-    const postgres = containers.find((c) => c.service === 'postgres');
-    if (!postgres) throw new Error(`${options.projectName} has no postgres container`);
+    const database = options.database ?? (await projectDatabase(projectName ?? ''));
     const log = await writeLog(result.consolePath);
     // Creates were sent, yet no write was read back: the log's format is not the
     // one parsed, and "nothing lost" would be a check that cannot fail.
@@ -59,11 +59,18 @@ export async function runLoad(
       throw new Error(
         `k6 sent ${creates} creates but its console output (${result.consolePath}) holds none of the journey's "reconcile {...}" lines`,
       );
-    const reconciliation = await reconcile(postgres.id, log, runTag);
+    const reconciliation = await reconcile(database, log, runTag);
     return { result, figures, reconciliation, logPath };
   } catch (error) {
     return { result, figures, reconciliation: null, reconciliationError: (error as Error).message, logPath };
   }
+}
+
+async function projectDatabase(projectName: string): Promise<TaskDatabase> {
+  const containers = await projectContainers(projectName);
+  const postgres = containers.find((c) => c.service === 'postgres');
+  if (!postgres) throw new Error(`${projectName} has no postgres container`);
+  return containerDatabase(postgres.id);
 }
 
 /** One line for people: what the database holds against what the load was told. */

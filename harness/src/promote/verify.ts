@@ -155,6 +155,7 @@ export async function verifyReport(options: VerifyOptions): Promise<VerifiedRepo
   }
   const today = await configHash({
     composeFile: report.config.composeFile,
+    files: report.config.files,
     env: report.config.env,
     images: report.images,
     baseImageIds: await baseImageIds(env),

@@ -1,1 +1,1 @@
-export { composeVariables, configHash, stackSettings } from './provenance.ts';
+export { composeVariables, configHash, filesUnder, stackSettings } from './provenance.ts';

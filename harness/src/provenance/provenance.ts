@@ -1,7 +1,7 @@
 // What a report is bound to besides the commit: the images, the stack's settings.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { ImageRecord } from '../images/index.ts';
 import { repoRoot } from '../paths.ts';
 
@@ -31,6 +31,8 @@ export async function stackSettings(
 
 export async function configHash(input: {
   composeFile: string;
+  /** More files that decide the stack (the Kubernetes rehearsal: the charts and the cluster's set-up). */
+  files?: string[] | undefined;
   env: Record<string, string>;
   images: Partial<Record<string, ImageRecord>>;
   /** Postgres, Redis, Node and Caddy: a moved tag changes the hash. */
@@ -39,6 +41,10 @@ export async function configHash(input: {
 }): Promise<string> {
   const hash = createHash('sha256');
   hash.update(await readFile(join(repoRoot, input.composeFile)));
+  for (const file of input.files ?? []) {
+    hash.update(`\0${file}\0`);
+    hash.update(await readFile(join(repoRoot, file)));
+  }
   const ids = Object.fromEntries(Object.entries(input.images).map(([name, image]) => [name, image?.id]));
   // Image references carry content hashes already; their ids bind the exact bytes.
   // Ports and the secrets file differ per run by design; they do not change behaviour.
@@ -55,4 +61,15 @@ export async function configHash(input: {
     JSON.stringify({ env: rest, images: ids, bases: input.baseImageIds, thresholds: input.thresholds }),
   );
   return `sha256:${hash.digest('hex')}`;
+}
+
+/** Every file under these folders (relative to the repository), sorted: what a chart is made of. */
+export async function filesUnder(folders: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const folder of folders) {
+    for (const entry of await readdir(join(repoRoot, folder), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) found.push(relative(repoRoot, join(entry.parentPath, entry.name)));
+    }
+  }
+  return found.sort();
 }

@@ -10,6 +10,8 @@ import {
   type ServiceContainer,
   type StartedCompose,
 } from '../docker/index.ts';
+import type { KubernetesDrillStack } from '../faults/index.ts';
+import type { TaskDatabase } from '../load/index.ts';
 import { freePort } from '../ports.ts';
 import { releaseProject, startOwnedCompose } from '../projects/index.ts';
 import { readProjectLogs } from './logs.ts';
@@ -51,6 +53,10 @@ export interface StartedRehearsal extends AsyncDisposable {
   fetch: TrustedFetch;
   /** The same, reaching the proxy from another client address (see second-address.ts). */
   fetchFromAnotherAddress: TrustedFetch;
+  /** Its Postgres, for the load's reconciliation (default: the project's postgres container). */
+  database?: TaskDatabase;
+  /** On Kubernetes: the pods and the release, as the Kubernetes drills reach them. */
+  kubernetesDrills?: KubernetesDrillStack;
   /** The container of a service (its first replica): backend-1, postgres, proxy, ... */
   containerId(service: string): string;
   /** Every container of the stack as Docker sees it now (stopped ones too). */

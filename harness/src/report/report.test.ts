@@ -16,6 +16,7 @@ const report = (overrides: Partial<SimReport> = {}): SimReport => ({
   images: {},
   configHash: `sha256:${'b'.repeat(64)}`,
   config: { composeFile: 'docker-compose.prod.yml', env: {}, thresholds: [] },
+  platform: 'compose',
   thresholds: [
     { metric: 'http_req_duration', expression: 'p(95)<1', measured: 42.5, unit: 'ms', ok: false },
     { metric: 'checks', expression: 'rate==1', measured: 1, unit: 'share', ok: true },

@@ -87,6 +87,20 @@ export interface FaultsReport extends Omit<FaultsRecord, 'drills'> {
   drills: DrillReport[];
 }
 
+export interface KubernetesRecord {
+  /** Which cluster: the local one, or a kubeconfig context. */
+  cluster: string;
+  namespace: string;
+  /** The charts, relative to the repository. */
+  charts: string[];
+  /** Each image as the pods ran it: repository@digest, and the image id that digest leads to. */
+  images: Record<string, { reference: string; id: string }>;
+  /** helm install of both releases until the app answered through the ingress. */
+  deploySeconds: number;
+  /** The cluster was started for this run (and stopped after it), or it was running already. */
+  clusterStartedHere: boolean;
+}
+
 export interface SimReport {
   schemaVersion: 1;
   runId: string;
@@ -99,7 +113,13 @@ export interface SimReport {
   images: Partial<Record<AppImage, ImageRecord>>;
   /** sha256 over the compose file, the image ids, the stack's settings and the thresholds. */
   configHash: string;
-  config: { composeFile: string; env: Record<string, string>; thresholds: string[] };
+  config: {
+    composeFile: string;
+    /** More files the hash covers (a Kubernetes rehearsal: its charts and the cluster's set-up). */
+    files?: string[];
+    env: Record<string, string>;
+    thresholds: string[];
+  };
   /** The Compose that ran the stack and the builder of the images (2.40.3; BuildKit (buildx v0.38.2)). */
   toolchain?: { compose: string; builder: string };
   thresholds: ThresholdResult[];
@@ -111,6 +131,10 @@ export interface SimReport {
   /** The fault drills during the load, when the run had them (--faults). */
   faults: FaultsReport | null;
   stack?: { projectName: string; baseUrl: string; kept: boolean };
+  /** Where the rehearsal ran: Compose (docker-compose.prod.yml) or Kubernetes (the Helm chart). */
+  platform: 'compose' | 'kubernetes';
+  /** The Kubernetes rehearsal: cluster, namespace, the images as the cluster ran them. */
+  kubernetes?: KubernetesRecord;
   error?: RunError;
   artefacts: {
     dir: string;

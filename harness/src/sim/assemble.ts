@@ -5,11 +5,17 @@ import { drillVerdicts } from '../faults/index.ts';
 import { judge, type Threshold } from '../gate/index.ts';
 import { gitInfo } from '../git/index.ts';
 import { baseImages, imageReferences, type ImageSet } from '../images/index.ts';
-import type { PhaseRecord, ScenarioRecord, ServiceRecord, SimReport } from '../report/index.ts';
+import type {
+  KubernetesRecord,
+  PhaseRecord,
+  ScenarioRecord,
+  ServiceRecord,
+  SimReport,
+} from '../report/index.ts';
 import { rehearsalFile } from '../rehearsal/index.ts';
 import type { LoadOutcome } from './load-phase.ts';
 import { gateMetrics } from './measure.ts';
-import { configHash, stackSettings } from '../provenance/index.ts';
+import { configHash, filesUnder, stackSettings } from '../provenance/index.ts';
 import type { ScenarioOutcome } from './scenarios-phase.ts';
 import type { RunSetup } from './setup.ts';
 
@@ -23,6 +29,8 @@ export interface RunOutcome {
   services: ServiceRecord[];
   phases: PhaseRecord[];
   stack?: { projectName: string; baseUrl: string; kept: boolean };
+  platform: 'compose' | 'kubernetes';
+  kubernetes?: KubernetesRecord;
   failure?: RunFailure;
 }
 
@@ -80,6 +88,12 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     PROXY_IMAGE: references.proxy,
   });
   const thresholds = outcome.thresholds.map((t) => `${t.metric}=${t.expression}`);
+  // Kubernetes: the chart's rehearsal values stand where the compose file does; the charts and the cluster's set-up are hashed too.
+  const kubernetes = outcome.platform === 'kubernetes';
+  const composeFile = kubernetes ? 'deploy/helm/todo/values-rehearsal.yaml' : rehearsalFile;
+  const files = kubernetes
+    ? await filesUnder(['deploy/helm/todo', 'deploy/helm/todo-data', 'deploy/kubernetes/local-cluster'])
+    : undefined;
   const scenarios = outcome.scenarios?.records ?? [];
   const finishedAt = new Date();
   return {
@@ -93,13 +107,14 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     git: await gitInfo(),
     images: images ?? {},
     configHash: await configHash({
-      composeFile: rehearsalFile,
+      composeFile,
+      files,
       env: settings,
       images: images ?? {},
       baseImageIds: await baseImageIds(outcome.env),
       thresholds,
     }),
-    config: { composeFile: rehearsalFile, env: settings, thresholds },
+    config: { composeFile, ...(files ? { files } : {}), env: settings, thresholds },
     ...(await toolchain()),
     thresholds: gate.thresholds,
     scenarios,
@@ -113,6 +128,8 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
         }
       : null,
     ...(outcome.stack ? { stack: outcome.stack } : {}),
+    platform: outcome.platform,
+    ...(outcome.kubernetes ? { kubernetes: outcome.kubernetes } : {}),
     ...(failure ? { error: failure.detail } : {}),
     artefacts: artefacts(setup.dir, scenarios, outcome.load, Boolean(outcome.env.GATE_SIGNING_KEY)),
   };

@@ -60,6 +60,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     thresholds: k6Thresholds(input.thresholds),
     trendStats: trendStats(input.thresholds),
     projectName: rehearsal.projectName,
+    ...(rehearsal.database ? { database: rehearsal.database } : {}),
     signal: input.signal,
     ...(load.users === undefined ? {} : { users: load.users }),
   };

@@ -9,6 +9,7 @@ import { loadPhase, type LoadOutcome } from './load-phase.ts';
 import { doctorPhase, imagesPhase } from './machine-phases.ts';
 import { Pipeline } from '../pipeline/index.ts';
 import { scenariosPhase, type ScenarioOutcome } from './scenarios-phase.ts';
+import { kubernetesRecord, kubernetesUpPhase } from './kubernetes-phase.ts';
 import { serviceRecords } from './services.ts';
 import { setUpRun, type SimOptions } from './setup.ts';
 import {
@@ -33,18 +34,30 @@ interface Produced {
 export async function runSim(options: SimOptions): Promise<SimReport> {
   const setup = setUpRun(options);
   const produced: Produced = {};
-  using pipeline = new Pipeline(options.progress, () => removeProject(setup.projectName));
+  // A second interrupt removes what is up at once.
+  using pipeline = new Pipeline(options.progress, () =>
+    produced.stack ? produced.stack.rehearsal.down() : removeProject(setup.projectName),
+  );
   const { interrupts } = pipeline;
   const failure = await (async () => {
     await pipeline.run(doctorPhase, options.env);
     const images = (produced.images = await pipeline.run(imagesPhase, undefined));
     const { startupTimeoutMs } = options;
-    const stack = (produced.stack = await pipeline.run(upPhase, {
-      setup,
-      images,
-      abort: interrupts.interrupted,
-      startupTimeoutMs,
-    }));
+    const stack = (produced.stack =
+      options.platform === 'kubernetes'
+        ? await pipeline.run(kubernetesUpPhase, {
+            setup,
+            images,
+            env: options.env,
+            abort: interrupts.interrupted,
+            startupTimeoutMs,
+          })
+        : await pipeline.run(upPhase, {
+            setup,
+            images,
+            abort: interrupts.interrupted,
+            startupTimeoutMs,
+          }));
     const { rehearsal } = stack;
     produced.scenarios = await pipeline.run(scenariosPhase, {
       baseUrl: rehearsal.baseUrl,
@@ -98,6 +111,8 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     services,
     phases: pipeline.records,
     ...(stack ? { stack: { projectName: setup.projectName, baseUrl: stack.rehearsal.baseUrl, kept } } : {}),
+    platform: options.platform,
+    ...(stack && 'platform' in stack.rehearsal ? { kubernetes: kubernetesRecord(stack.rehearsal) } : {}),
     ...((failure ?? teardownFailure) ? { failure: failure ?? teardownFailure } : {}),
   });
   await writeReport(report, options.env);

@@ -14,6 +14,8 @@ export interface SimLoad {
 }
 
 export interface SimOptions {
+  /** Where the rehearsal runs: Compose (docker-compose.prod.yml) or the local Kubernetes cluster (the chart). */
+  platform: 'compose' | 'kubernetes';
   thresholds: Threshold[];
   /** The k6 load after the scenarios; null: none (--no-load). */
   load: SimLoad | null;

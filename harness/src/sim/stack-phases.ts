@@ -13,11 +13,12 @@ import {
   type StartedRehearsal,
   type UsageSampler,
 } from '../rehearsal/index.ts';
+import type { StartedKubernetesRehearsal } from '../kubernetes/index.ts';
 import type { Phase } from '../pipeline/index.ts';
 import type { RunSetup } from './setup.ts';
 
 export interface RunningStack {
-  rehearsal: StartedRehearsal;
+  rehearsal: StartedRehearsal | StartedKubernetesRehearsal;
   /** CPU and memory, from up through the scenarios and the load. */
   usage: UsageSampler;
 }
