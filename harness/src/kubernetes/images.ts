@@ -1,7 +1,7 @@
 // The rehearsed images, into the local cluster's containerd: exactly the image
 // ids sim built (docker save → ctr import, no registry), then named by the
 // manifest digest containerd gives them, so the chart runs them by digest.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { localClusterState } from './cluster.ts';
 
@@ -55,25 +55,27 @@ function ctr(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** docker save REFERENCE | ctr images import -: the image's layers, unchanged. */
-function importImage(reference: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const save = spawn('docker', ['save', reference], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const load = spawn('ctr', [...ctrArgs(env), 'images', 'import', '-'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    const errors: string[] = [];
-    save.stderr.on('data', (c: Buffer) => errors.push(c.toString()));
-    load.stderr.on('data', (c: Buffer) => errors.push(c.toString()));
-    save.stdout.pipe(load.stdin);
-    let saved: number | null = null;
-    save.on('error', reject);
-    load.on('error', reject);
-    save.on('close', (code) => (saved = code));
-    load.on('close', (code) => {
-      if (code === 0 && saved === 0) resolve();
-      else reject(new Error(`loading ${reference} into the cluster failed: ${errors.join(' ').trim()}`));
-    });
+async function importImage(reference: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const save = spawn('docker', ['save', reference], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const load = spawn('ctr', [...ctrArgs(env), 'images', 'import', '-'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
+  const errors: string[] = [];
+  save.stderr.on('data', (c: Buffer) => errors.push(c.toString()));
+  load.stderr.on('data', (c: Buffer) => errors.push(c.toString()));
+  save.stdout.pipe(load.stdin);
+  const exited = (child: ChildProcess) =>
+    new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+  // Both must have exited: either may close first.
+  const [saved, loaded] = await Promise.all([exited(save), exited(load)]);
+  if (saved !== 0 || loaded !== 0) {
+    throw new Error(
+      `loading ${reference} into the cluster failed (docker save exited ${saved}, ctr import ${loaded}): ${errors.join(' ').trim()}`,
+    );
+  }
 }
 
 interface Manifest {

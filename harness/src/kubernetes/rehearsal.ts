@@ -340,7 +340,11 @@ function drillStack(input: {
         const image = loaded.backend;
         if (!image) throw new Error(`${reference} was not loaded into the cluster`);
         return asRelease(image);
-      })();
+      })().catch((error: unknown) => {
+        // A failed attempt is not remembered: the next drill tries again.
+        next = undefined;
+        throw error;
+      });
       return next;
     },
     upgradeBackend: (image) =>

@@ -42,6 +42,21 @@ function loadSection(report: SimReport): string[] {
   ];
 }
 
+/** On Kubernetes: where it ran, and the digests the pods ran (each leading to the image id built). */
+function kubernetesLines(report: SimReport): string[] {
+  const { kubernetes } = report;
+  if (!kubernetes) return [];
+  return [
+    `On Kubernetes: ${kubernetes.cluster}, namespace \`${kubernetes.namespace}\`, charts ${kubernetes.charts.map((c) => `\`${c}\``).join(' and ')}; ` +
+      `deployed in ${kubernetes.deploySeconds} s. The pods ran:`,
+    '',
+    ...Object.entries(kubernetes.images).map(
+      ([name, image]) => `- ${name}: \`${image.reference}\` (image \`${image.id.slice(0, 19)}…\`)`,
+    ),
+    '',
+  ];
+}
+
 /** report.md: what a reviewer reads (and what lands in GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(report: SimReport): string {
   const out: string[] = [
@@ -53,6 +68,7 @@ export function renderMarkdown(report: SimReport): string {
         ? ` Docker Compose ${report.toolchain.compose}, images built with ${report.toolchain.builder}.`
         : ''),
     '',
+    ...kubernetesLines(report),
   ];
   if (report.error) {
     out.push(
