@@ -119,7 +119,18 @@ describe('planning the drills', () => {
       'proxy_restart',
     ]);
     expect(() => planDrills('replica_crash,disk_full')).toThrow(
-      /^--faults replica_crash,disk_full: unknown drill disk_full; one or more of replica_crash, .*, or all$/,
+      /^--faults replica_crash,disk_full: unknown drill disk_full on compose; one or more of replica_crash, .*, or all$/,
+    );
+  });
+
+  it('plans the drills of the platform, and refuses another platform\'s drill naming the platform', () => {
+    expect(planDrills('all', 'kubernetes').drills.map((drill) => drill.name)).toEqual([
+      'pod_delete',
+      'rolling_update',
+      'rollback',
+    ]);
+    expect(() => planDrills('replica_crash', 'kubernetes')).toThrow(
+      /^--faults replica_crash: unknown drill replica_crash on kubernetes; one or more of pod_delete, rolling_update, rollback, or all$/,
     );
   });
 });
