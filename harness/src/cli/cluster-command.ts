@@ -2,29 +2,89 @@
 // Kubernetes rehearsal runs on, by hand (sim starts and stops it by itself).
 import { UsageError } from '../errors/index.ts';
 import {
+  appRelease,
+  dataImages,
+  dataRelease,
   localClusterLeftovers,
   localClusterRunning,
   localClusterState,
   localClusterUnavailable,
   localIngressPort,
   localKube,
+  prepareNamespace,
+  removeNamespace,
   stopLocalCluster,
   useLocalCluster,
 } from '../kubernetes/index.ts';
+import {
+  environments,
+  localEnvironmentHost,
+  localEnvironmentNamespace,
+  type Environment,
+} from '../promote/index.ts';
 
-export const clusterHelp = `npm run cluster -- up|down|status
+export const clusterHelp = `npm run cluster -- up|down|status|env
   up      start the local Kubernetes cluster (root on Linux; bash scripts/kubernetes.sh builds it once)
           and leave it running: sim --platform kubernetes then reuses it
-  down    stop it and undo what it changed on this machine (processes, iptables, mounts, cgroups, sysctls)
-  status  whether it runs, its pods, and anything a stopped cluster left behind`;
+  down    stop it and undo what it changed on this machine (processes, iptables, mounts, cgroups, sysctls);
+          its environments go with it
+  status  whether it runs, its pods, and anything a stopped cluster left behind
+  env production|staging [--remove]
+          an environment on the running cluster for npm run promote -- --target kubernetes:
+          namespace todo-<name>, Postgres and Redis (deploy/helm/todo-data), the app's secrets,
+          TLS for https://todo.localhost:${localIngressPort()} (staging: staging.todo.localhost); --remove deletes it`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+async function environmentCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [name, ...flags] = args;
+  if (!environments.includes(name as Environment))
+    throw new UsageError(`npm run cluster -- env ${name ?? ''}: expected ${environments.join(' or ')}`);
+  const remove = flags.includes('--remove');
+  const unknown = flags.filter((flag) => flag !== '--remove');
+  if (unknown.length) throw new UsageError(`npm run cluster -- env ${name}: unexpected ${unknown.join(' ')}`);
+  if (!(await localClusterRunning(env)))
+    throw new UsageError('the local cluster is not running: npm run cluster -- up first');
+  const environment = name as Environment;
+  const kube = localKube(env);
+  const namespace = localEnvironmentNamespace(environment);
+  const exists = await kube
+    .kubectl(['get', 'namespace', namespace, '-o', 'name'])
+    .then(() => true)
+    .catch(() => false);
+  if (remove) {
+    await removeNamespace(kube, namespace, [appRelease, dataRelease]);
+    print(exists ? `removed ${namespace}` : `${namespace} was not there`);
+    return 0;
+  }
+  const url = `https://${localEnvironmentHost(environment)}:${localIngressPort(env)}`;
+  if (!exists) {
+    await prepareNamespace({
+      kube,
+      namespace,
+      data: await dataImages(env),
+      hosts: [localEnvironmentHost(environment)],
+      timeout: '300s',
+      onLine: print,
+    });
+  }
+  print(
+    `${exists ? 'already there' : 'ready'}: namespace ${namespace} (Postgres, Redis, secrets todo-app and todo-tls)\n` +
+      `next: npm run promote -- --target kubernetes --report <report.json>${environment === 'staging' ? ' --environment staging' : ''}\n` +
+      `then: ${url} (the CA is ca.crt of the Secret todo-tls; browsers need it trusted or a warning accepted)`,
+  );
+  return 0;
+}
+
 export async function clusterCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [action, ...rest] = args;
+  const unavailableNow = await localClusterUnavailable(env);
+  if (action === 'env') {
+    if (unavailableNow) throw new UsageError(`the local cluster: ${unavailableNow}`);
+    return environmentCommand(rest, env);
+  }
   if (rest.length) throw new UsageError(`npm run cluster -- ${action ?? ''}: unexpected ${rest.join(' ')}`);
-  const unavailable = await localClusterUnavailable(env);
-  if (unavailable) throw new UsageError(`the local cluster: ${unavailable}`);
+  if (unavailableNow) throw new UsageError(`the local cluster: ${unavailableNow}`);
   const kubeconfig = `${localClusterState(env)}/pki/admin.kubeconfig`;
   switch (action) {
     case 'up': {
@@ -53,6 +113,6 @@ export async function clusterCommand(args: string[], env: NodeJS.ProcessEnv): Pr
       return left.length ? 1 : 0;
     }
     default:
-      throw new UsageError(`npm run cluster -- ${action ?? ''}: expected up, down or status`);
+      throw new UsageError(`npm run cluster -- ${action ?? ''}: expected up, down, status or env`);
   }
 }

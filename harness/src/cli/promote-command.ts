@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
 import { repoRoot } from '../paths.ts';
-import { environments, renderBlueprint, runPromote, type Environment } from '../promote/index.ts';
+import {
+  environments,
+  renderBlueprint,
+  runKubernetesPromote,
+  runPromote,
+  type Environment,
+} from '../promote/index.ts';
 import { newSigningKeys } from '../report/index.ts';
 import { startPlatforms } from '../standins/index.ts';
 
@@ -21,6 +27,16 @@ export const promoteHelp = `npm run promote -- --report reports/<run-id>/report.
   --no-browser         the smoke without the browser flow (by default it runs when
                        Chromium is found, after the API scenarios passed)
   --browser-smoke      the default now; accepted so older scripts keep working
+  --target kubernetes  instead: the chart (deploy/helm/todo) as Helm release todo with both
+                       images by digest, helm upgrade --wait, the smoke through the ingress,
+                       helm rollback to the live revision on failure. Without --kube-context:
+                       the local cluster (npm run cluster -- up, then env production|staging),
+                       images loaded by id, https://todo.localhost:<ingress port>
+  --kube-context NAME  a context of KUBECONFIG (or ~/.kube/config): images pushed to
+                       PROMOTE_REGISTRY by digest; --url needed
+  --namespace NAME     the release's namespace (default todo-<environment>)
+  --values FILE        a values file for the chart, repeatable (e.g. deploy/helm/todo/values-doks.yaml)
+  --url URL            where users open the app (the chart's publicUrl and the smoke's target)
   Exit codes: 0 promoted (or planned), 1 refused or rolled back, 2 could not run.
 npm run platforms      start local stand-ins of the registry, Railway, Vercel and Render
                        (until Ctrl-C); writes .platforms.env for npm run promote
@@ -35,9 +51,26 @@ export async function promoteCommand(args: string[], env: NodeJS.ProcessEnv): Pr
       'dry-run': { type: 'boolean', default: false },
       'no-browser': { type: 'boolean', default: false },
       'browser-smoke': { type: 'boolean', default: false },
+      target: { type: 'string' },
+      'kube-context': { type: 'string' },
+      namespace: { type: 'string' },
+      values: { type: 'string', multiple: true, default: [] },
+      url: { type: 'string' },
     },
     strict: true,
   });
+  const kubernetesOnly = [
+    ...(['kube-context', 'namespace', 'url'] as const).filter((name) => values[name] !== undefined),
+    ...(values.values.length ? ['values'] : []),
+  ];
+  if (values.target !== undefined && values.target !== 'kubernetes')
+    throw new UsageError(
+      `--target ${values.target}: kubernetes (without --target: PROMOTE_BACKEND and PROMOTE_FRONTEND choose the platforms)`,
+    );
+  if (values.target === undefined && kubernetesOnly.length)
+    throw new UsageError(`--${kubernetesOnly.join(', --')}: only with --target kubernetes`);
+  if (values.url !== undefined && !/^https?:\/\/[^/]+$/.test(values.url))
+    throw new UsageError(`--url ${values.url}: expected scheme and host, e.g. https://todo.example.com`);
   if (!values.report)
     throw new UsageError('--report: the gate report to promote, e.g. --report reports/<run-id>/report.json');
   if (!environments.includes(values.environment as Environment)) {
@@ -46,14 +79,25 @@ export async function promoteCommand(args: string[], env: NodeJS.ProcessEnv): Pr
   if (values['no-browser'] && values['browser-smoke'])
     throw new UsageError('--no-browser and --browser-smoke: one or the other');
   const reportPath = resolve(env.INIT_CWD ?? process.cwd(), values.report);
-  const { record, exitCode, recordPath } = await runPromote({
+  const common = {
     reportPath,
     environment: values.environment as Environment,
     dryRun: values['dry-run'],
-    browser: values['no-browser'] ? 'off' : 'auto',
+    browser: values['no-browser'] ? ('off' as const) : ('auto' as const),
     env,
     progress: process.stdout,
-  });
+  };
+  const cwd = env.INIT_CWD ?? process.cwd();
+  const { record, exitCode, recordPath } =
+    values.target === 'kubernetes'
+      ? await runKubernetesPromote({
+          ...common,
+          kubeContext: values['kube-context'],
+          namespace: values.namespace,
+          values: values.values.map((file) => resolve(cwd, file)),
+          url: values.url,
+        })
+      : await runPromote(common);
   const said = record.error ? `: ${record.error}` : '';
   const where = recordPath ? ` — record: ${recordPath}` : '';
   const lines: Record<typeof record.outcome, string> = {

@@ -123,7 +123,7 @@ describe('planning the drills', () => {
     );
   });
 
-  it('plans the drills of the platform, and refuses another platform\'s drill naming the platform', () => {
+  it("plans the drills of the platform, and refuses another platform's drill naming the platform", () => {
     expect(planDrills('all', 'kubernetes').drills.map((drill) => drill.name)).toEqual([
       'pod_delete',
       'rolling_update',

@@ -14,8 +14,16 @@ export {
   useLocalCluster,
   type LocalCluster,
 } from './cluster.ts';
+export {
+  dataImages,
+  namespaceCa,
+  prepareNamespace,
+  removeNamespace,
+  type DataImages,
+  type ImageUsers,
+} from './environment.ts';
 export { loadIntoLocalCluster, normalizedReference, type ClusterImage } from './images.ts';
-export { listPods, quantityBytes, serviceName, type Pod } from './pods.ts';
+export { componentOf, listPods, quantityBytes, serviceName, type Pod } from './pods.ts';
 export {
   appChart,
   appRelease,
@@ -23,7 +31,6 @@ export {
   dataChart,
   dataRelease,
   startKubernetesRehearsal,
-  type ImageUsers,
   type KubernetesImages,
   type StartedKubernetesRehearsal,
 } from './rehearsal.ts';

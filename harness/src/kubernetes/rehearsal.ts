@@ -3,10 +3,8 @@
 // 127.0.0.1, with Postgres and Redis from deploy/helm/todo-data in the same
 // namespace. It answers as the Compose rehearsal does (StartedRehearsal), so
 // the same scenarios, load, collect, gate and report run against it.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { repoRoot } from '../paths.ts';
 import type { StartedRehearsal } from '../rehearsal/index.ts';
 import { routedFetch, type TrustedFetch } from '../rehearsal/trusted-fetch.ts';
 import type { Kube } from './cli.ts';
@@ -24,12 +22,10 @@ import {
   sampleNamespaceUsage,
   serviceName,
 } from './pods.ts';
-import { makeIngressCertificate } from './tls.ts';
+import { appChart, appRelease, dataRelease } from './names.ts';
+import { prepareNamespace, removeNamespace, type ImageUsers } from './environment.ts';
 
-export const appChart = join(repoRoot, 'deploy/helm/todo');
-export const dataChart = join(repoRoot, 'deploy/helm/todo-data');
-export const appRelease = 'todo';
-export const dataRelease = 'todo-data';
+export { appChart, appRelease, dataChart, dataRelease } from './names.ts';
 
 /** The images a Kubernetes rehearsal runs, each a local reference and its image id. */
 export type KubernetesImages = Record<
@@ -62,24 +58,6 @@ export interface StartedKubernetesRehearsal extends StartedRehearsal {
   rollback(revision: number): Promise<void>;
 }
 
-const secret = (bytes: number) => randomBytes(bytes).toString('base64url');
-
-/** A Secret or TLS Secret as JSON for kubectl apply. */
-const secretManifest = (name: string, namespace: string, data: Record<string, string>, type = 'Opaque') =>
-  JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace, labels: { 'app.kubernetes.io/part-of': 'todo-rehearsal' } },
-    type,
-    stringData: data,
-  });
-
-/** The numeric user an image runs its service as (postgres, redis), as the pod's securityContext needs it. */
-export interface ImageUsers {
-  postgres: { uid: number; gid: number };
-  redis: { uid: number; gid: number };
-}
-
 async function waitForIngress(fetch: TrustedFetch, baseUrl: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -105,17 +83,7 @@ export async function startKubernetesRehearsal(
   const { kube } = cluster;
   const { namespace } = options;
   const baseUrl = `https://localhost:${cluster.ingressPort}`;
-  const remove = async () => {
-    await kube
-      .helm(['uninstall', appRelease, '-n', namespace, '--wait', '--timeout', '60s'])
-      .catch(() => undefined);
-    await kube
-      .helm(['uninstall', dataRelease, '-n', namespace, '--wait', '--timeout', '60s'])
-      .catch(() => undefined);
-    await kube
-      .kubectl(['delete', 'namespace', namespace, '--wait=true', '--timeout=90s'])
-      .catch(() => undefined);
-  };
+  const remove = () => removeNamespace(kube, namespace, [appRelease, dataRelease]);
   const down = async () => {
     try {
       await remove();
@@ -125,76 +93,20 @@ export async function startKubernetesRehearsal(
   };
   try {
     onLine(`loading the images into ${kube.describe()}`);
-    const clusterImages = await loadIntoLocalCluster(options.images, onLine);
-    const tls = await makeIngressCertificate();
+    // All four before the clock starts (the data images again in prepareNamespace: found, not loaded).
+    const appImages = await loadIntoLocalCluster(options.images, onLine);
     const started = performance.now();
-    await kube.kubectl(['create', 'namespace', namespace]);
-    await kube.kubectl(['label', 'namespace', namespace, 'app.kubernetes.io/part-of=todo-rehearsal']);
-    const postgresPassword = secret(24);
-    const redisPassword = secret(24);
-    const apply = (manifest: string) => kube.kubectl(['apply', '-f', '-'], { stdin: manifest });
-    await apply(
-      secretManifest('todo-data', namespace, {
-        POSTGRES_USER: 'todo',
-        POSTGRES_PASSWORD: postgresPassword,
-        POSTGRES_DB: 'todo',
-        REDIS_PASSWORD: redisPassword,
-      }),
-    );
-    await apply(
-      secretManifest('todo-app', namespace, {
-        DATABASE_URL: `postgres://todo:${postgresPassword}@postgres:5432/todo`,
-        REDIS_URL: `redis://:${redisPassword}@redis:6379`,
-        AUTH_SECRET: secret(48),
-      }),
-    );
-    await apply(
-      secretManifest(
-        'todo-tls',
-        namespace,
-        { 'tls.crt': tls.certificate, 'tls.key': tls.key },
-        'kubernetes.io/tls',
-      ),
-    );
     const timeout = `${Math.round((options.startupTimeoutMs ?? 300_000) / 1000)}s`;
-    onLine(`helm install ${dataRelease} (Postgres, Redis)`);
-    const { postgres, redis } = clusterImages;
-    if (!postgres || !redis) throw new Error('the data images were not loaded');
-    await kube.helm([
-      'upgrade',
-      '--install',
-      dataRelease,
-      dataChart,
-      '-n',
+    const prepared = await prepareNamespace({
+      kube,
       namespace,
-      '-f',
-      join(dataChart, 'values-rehearsal.yaml'),
-      '--set',
-      `postgres.image.repository=${postgres.repository}`,
-      '--set',
-      `postgres.image.digest=${postgres.digest}`,
-      '--set',
-      `postgres.securityContext.runAsUser=${options.users.postgres.uid}`,
-      '--set',
-      `postgres.securityContext.runAsGroup=${options.users.postgres.gid}`,
-      '--set',
-      `postgres.securityContext.fsGroup=${options.users.postgres.gid}`,
-      '--set',
-      `redis.image.repository=${redis.repository}`,
-      '--set',
-      `redis.image.digest=${redis.digest}`,
-      '--set',
-      `redis.securityContext.runAsUser=${options.users.redis.uid}`,
-      '--set',
-      `redis.securityContext.runAsGroup=${options.users.redis.gid}`,
-      '--set',
-      `redis.securityContext.fsGroup=${options.users.redis.gid}`,
-      '--set',
-      'auth.existingSecret=todo-data',
-      '--wait',
-      '--timeout',
+      data: { postgres: options.images.postgres, redis: options.images.redis, users: options.users },
+      hosts: ['localhost', '127.0.0.1'],
       timeout,
-    ]);
+      onLine,
+    });
+    const clusterImages = { ...appImages, ...prepared.clusterImages };
+    const tls = { caCertificate: prepared.caCertificate };
     onLine(`helm install ${appRelease} (migration job, backend, frontend, ingress)`);
     const { backend, frontend } = clusterImages;
     if (!backend || !frontend) throw new Error('the app images were not loaded');

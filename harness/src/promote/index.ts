@@ -1,3 +1,9 @@
+export {
+  localEnvironmentHost,
+  localEnvironmentNamespace,
+  runKubernetesPromote,
+  type KubernetesPromoteOptions,
+} from './kubernetes.ts';
 export { runPromote, type PromoteOptions, type PromoteResult } from './run.ts';
 export type { PlannedCall } from './plan.ts';
 export type { PromotionRecord } from './record.ts';

@@ -48,7 +48,50 @@ export interface PromotionRecord {
   steps: PhaseRecord[];
   /** Every call a dry run would make, those a failure would add marked. */
   plan?: PlannedCall[];
+  /** A promotion to Kubernetes: where the Helm release is, and how the images got there. */
+  kubernetes?: { cluster: string; namespace: string; release: string; images: 'loaded' | 'pushed' };
   error?: string;
+}
+
+/** A promotion's record before its first step: nothing changed yet. */
+export const newPromotionRecord = (input: {
+  startedAt: Date;
+  environment: string;
+  reportPath: string;
+  steps: PhaseRecord[];
+}): PromotionRecord => ({
+  schemaVersion: 1,
+  startedAt: input.startedAt.toISOString(),
+  finishedAt: '',
+  durationMs: 0,
+  environment: input.environment,
+  report: { path: input.reportPath },
+  outcome: 'failed',
+  serving: 'nothing changed',
+  check: null,
+  chain: {},
+  targets: {},
+  smoke: null,
+  rollback: null,
+  steps: input.steps,
+});
+
+/** Ends the record with its outcome and, once the report's folder is known, writes it there. */
+export async function finishPromotion<Code extends number>(input: {
+  record: PromotionRecord;
+  outcome: Outcome;
+  exitCode: Code;
+  env: NodeJS.ProcessEnv;
+  dir?: string | undefined;
+}): Promise<{ record: PromotionRecord; exitCode: Code; recordPath?: string }> {
+  const { record } = input;
+  record.outcome = input.outcome;
+  record.finishedAt = new Date().toISOString();
+  record.durationMs = Date.now() - Date.parse(record.startedAt);
+  const recordPath = input.dir
+    ? await writePromotion(input.dir, record, input.env).catch(() => undefined)
+    : undefined;
+  return { record, exitCode: input.exitCode, ...(recordPath ? { recordPath } : {}) };
 }
 
 const release = (r: Release | null | undefined) => (r ? `${r.id} (${r.artefact})` : '–');
@@ -71,7 +114,11 @@ export function renderPromotion(record: PromotionRecord): string {
     '| --- | --- | --- |',
     ...(['backend', 'frontend'] as const).flatMap((side) => {
       const t = record.targets[side];
-      return t ? [`| ${t.name} (${side}) | ${release(t.previous)} | ${release(t.deployed)} |`] : [];
+      return t
+        ? [
+            `| ${t.name} (${record.kubernetes ? `Helm release ${record.kubernetes.release} in ${record.kubernetes.namespace}` : side}) | ${release(t.previous)} | ${release(t.deployed)} |`,
+          ]
+        : [];
     }),
     '',
     record.smoke

@@ -10,7 +10,7 @@ import { Pipeline, type Phase } from '../pipeline/index.ts';
 import { DigestMismatch } from '../registry/index.ts';
 import { promotionConfig, PromotionMisconfigured, type PromotionConfig } from './config.ts';
 import { describeCall, planCalls } from './plan.ts';
-import { writePromotion, type Outcome, type PromotionRecord } from './record.ts';
+import { finishPromotion, newPromotionRecord, type Outcome, type PromotionRecord } from './record.ts';
 import { servingPhase, type ReleaseIds } from './serving.ts';
 import {
   backendPhase,
@@ -44,7 +44,7 @@ export interface PromoteResult {
   recordPath?: string;
 }
 
-const verifyPhase: Phase<{ reportPath: string; env: NodeJS.ProcessEnv }, VerifiedReport> = {
+export const verifyPhase: Phase<{ reportPath: string; env: NodeJS.ProcessEnv }, VerifiedReport> = {
   name: 'verify the report',
   run: ({ reportPath, env }) => verifyReport({ reportPath, env }),
   detail: (verified) =>
@@ -64,31 +64,14 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
     stopping: 'what this promotion changed goes back to the previous release',
     forcing: 'leaving the platforms as they are',
   });
-  const record: PromotionRecord = {
-    schemaVersion: 1,
-    startedAt: startedAt.toISOString(),
-    finishedAt: '',
-    durationMs: 0,
+  const record = newPromotionRecord({
+    startedAt,
     environment: options.environment,
-    report: { path: options.reportPath },
-    outcome: 'failed',
-    serving: 'nothing changed',
-    check: null,
-    chain: {},
-    targets: {},
-    smoke: null,
-    rollback: null,
+    reportPath: options.reportPath,
     steps: pipeline.records,
-  };
-  const finish = async (outcome: Outcome, exitCode: 0 | 1 | 2, dir?: string): Promise<PromoteResult> => {
-    record.outcome = outcome;
-    record.finishedAt = new Date().toISOString();
-    record.durationMs = Date.now() - startedAt.getTime();
-    const recordPath = dir
-      ? await writePromotion(dir, record, options.env).catch(() => undefined)
-      : undefined;
-    return { record, exitCode, ...(recordPath ? { recordPath } : {}) };
-  };
+  });
+  const finish = (outcome: Outcome, exitCode: 0 | 1 | 2, dir?: string): Promise<PromoteResult> =>
+    finishPromotion({ record, outcome, exitCode, env: options.env, dir });
 
   let verified: VerifiedReport;
   let config: PromotionConfig;

@@ -3,7 +3,13 @@
 // environment's URL (the page, and the API through the frontend's rewrite).
 // promotion.json's `serving` comes from here, never from "the calls succeeded".
 import type { Phase } from '../pipeline/index.ts';
-import type { BackendTarget, FrontendTarget } from './targets/index.ts';
+import type { Target } from './targets/index.ts';
+
+/** What the check asks of a platform: its name and what it reports serving. */
+export type ServingSource = Pick<Target<never>, 'name' | 'serving'>;
+
+/** fetch as the check and the smoke use it (another CA for a cluster's own). */
+export type PromoteFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 export type Serving = 'new release' | 'previous release' | 'nothing changed' | 'unknown';
 
@@ -29,9 +35,12 @@ export interface ReleaseIds {
   frontend: string | undefined;
 }
 
-const status = async (url: string): Promise<{ status: number; body: string } | undefined> => {
+const status = async (
+  url: string,
+  fetcher: PromoteFetch,
+): Promise<{ status: number; body: string } | undefined> => {
   try {
-    const reply = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    const reply = await fetcher(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
     return { status: reply.status, body: await reply.text() };
   } catch {
     return undefined;
@@ -39,10 +48,12 @@ const status = async (url: string): Promise<{ status: number; body: string } | u
 };
 
 export async function checkServing(input: {
-  backend: BackendTarget;
-  frontend: FrontendTarget;
+  backend: ServingSource;
+  frontend: ServingSource;
   url: string | undefined;
+  fetch?: PromoteFetch | undefined;
 }): Promise<ServingCheck> {
+  const fetcher = input.fetch ?? ((url, init) => fetch(url, init));
   const problems: string[] = [];
   const ask = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> =>
     read().catch((error: unknown) => {
@@ -51,8 +62,8 @@ export async function checkServing(input: {
     });
   const backend = await ask(input.backend.name, () => input.backend.serving());
   const frontend = await ask(input.frontend.name, () => input.frontend.serving());
-  const page = input.url ? await status(`${input.url}/`) : undefined;
-  const api = input.url ? await status(`${input.url}/api/tasks`) : undefined;
+  const page = input.url ? await status(`${input.url}/`, fetcher) : undefined;
+  const api = input.url ? await status(`${input.url}/api/tasks`, fetcher) : undefined;
   if (!input.url) problems.push('no URL to send requests to');
   else if (!page || !api) problems.push(`${input.url} did not answer`);
   return {
@@ -91,18 +102,19 @@ export const checkRequests = (url: string): string[] => [
 
 export const servingPhase: Phase<
   {
-    backend: BackendTarget;
-    frontend: FrontendTarget;
+    backend: ServingSource;
+    frontend: ServingSource;
     url: string | undefined;
     releases: { new: ReleaseIds; previous: ReleaseIds };
+    fetch?: PromoteFetch;
   },
   { check: ServingCheck; serving: Serving }
 > = {
   name: 'check what serves',
   // Also after an interrupt: it is how the record knows what the platforms were left on.
   stopsOnInterrupt: true,
-  async run({ backend, frontend, url, releases }) {
-    const check = await checkServing({ backend, frontend, url });
+  async run({ backend, frontend, url, releases, fetch: fetcher }) {
+    const check = await checkServing({ backend, frontend, url, fetch: fetcher });
     return { check, serving: servingFrom(check, releases) };
   },
   detail: ({ serving, check }) =>

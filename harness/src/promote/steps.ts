@@ -12,6 +12,7 @@ import type { Phase } from '../pipeline/index.ts';
 import { DigestMismatch, pushByDigest, type PushedImage, type RegistryClient } from '../registry/index.ts';
 import type { ScenarioRecord, SimReport } from '../report/index.ts';
 import { browserScenario, describeScenarios, runScenarioRecords } from '../sim/index.ts';
+import type { PromoteFetch } from './serving.ts';
 import {
   outputDigest,
   outputFiles,
@@ -123,15 +124,15 @@ export const publishPhase = (
 });
 
 export const smokePhase: Phase<
-  { url: string; browser: 'auto' | 'off'; artefactsDir: string },
+  { url: string; browser: 'auto' | 'off'; artefactsDir: string; fetch?: PromoteFetch },
   { ok: boolean; scenarios: ScenarioRecord[] }
 > = {
   name: 'smoke',
-  async run({ url, browser, artefactsDir }, output) {
+  async run({ url, browser, artefactsDir, fetch: fetcher }, output) {
     const { records } = await runScenarioRecords(
       {
         baseUrl: url,
-        fetch: (input, init) => fetch(input, init),
+        fetch: fetcher ?? ((input, init) => fetch(input, init)),
         artefactsDir,
         browser: 'off',
         signInFailuresMax: 5,

@@ -1,14 +1,13 @@
 // `sim --platform kubernetes`: the rehearsal up on the local cluster (the chart,
 // the same image ids), as the Compose up phase brings up its stack.
-import { docker, imageId } from '../docker/index.ts';
 import { RunFailure } from '../errors/index.ts';
-import { baseImages, type ImageSet } from '../images/index.ts';
+import type { ImageSet } from '../images/index.ts';
 import { relative } from 'node:path';
 import {
   appChart,
   dataChart,
+  dataImages,
   startKubernetesRehearsal,
-  type ImageUsers,
   type StartedKubernetesRehearsal,
 } from '../kubernetes/index.ts';
 import { repoRoot } from '../paths.ts';
@@ -16,31 +15,6 @@ import type { KubernetesRecord } from '../report/index.ts';
 import type { Phase } from '../pipeline/index.ts';
 import type { RunSetup } from './setup.ts';
 import type { RunningStack } from './stack-phases.ts';
-
-/** The numeric user and group an image's named user has (the pod must run as numbers). */
-async function imageUser(image: string, user: string): Promise<{ uid: number; gid: number }> {
-  const out = await docker([
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--entrypoint',
-    'sh',
-    image,
-    '-c',
-    `id -u ${user}; id -g ${user}`,
-  ]);
-  const [uid, gid] = out.trim().split('\n').map(Number);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`${image} has no user ${user}`);
-  return { uid: uid ?? 0, gid: gid ?? 0 };
-}
-
-async function localImage(reference: string): Promise<{ reference: string; id: string }> {
-  const id = await imageId(reference);
-  if (!id)
-    throw new Error(`${reference} is not on this machine (scripts/base-images.sh or docker pull makes it)`);
-  return { reference, id };
-}
 
 export const kubernetesUpPhase: Phase<
   {
@@ -56,20 +30,16 @@ export const kubernetesUpPhase: Phase<
   // It is handed the interrupt: what it started is removed before it rejects.
   stopsOnInterrupt: true,
   async run({ setup, images, env, abort, startupTimeoutMs }, output) {
-    const bases = baseImages(env);
     const starting = (async () => {
-      const users: ImageUsers = {
-        postgres: await imageUser(bases.POSTGRES_IMAGE, 'postgres'),
-        redis: await imageUser(bases.REDIS_IMAGE, 'redis'),
-      };
+      const data = await dataImages(env);
       return startKubernetesRehearsal({
         images: {
           backend: images.backend,
           frontend: images.frontend,
-          postgres: await localImage(bases.POSTGRES_IMAGE),
-          redis: await localImage(bases.REDIS_IMAGE),
+          postgres: data.postgres,
+          redis: data.redis,
         },
-        users,
+        users: data.users,
         namespace: setup.projectName,
         env: setup.stackEnv,
         startupTimeoutMs,

@@ -19,7 +19,9 @@ export {
   type Environment,
   type FrontendTarget,
   type Release,
+  type Target,
   type TargetDefinition,
   type TargetVariable,
 } from './target.ts';
 export { outputDigest, outputFiles, VercelTarget } from './vercel.ts';
+export { KubernetesTarget, type KubernetesArtefact, type KubernetesTargetOptions } from './kubernetes.ts';
