@@ -251,7 +251,7 @@ wait_for kubelet 120 node_ready
 # --- add-ons: DNS and the front door ---------------------------------------------------
 sed -e "s|@DNS_IP@|$DNS_IP|g" -e "s|@COREDNS_VERSION@|$(cat "$KUBE_BIN/.coredns.version" | sed 's/^v//')|g" \
   "$here/coredns.yaml" | kubectl_ apply -f - >/dev/null
-sed -e "s|@INGRESS_PORT@|$INGRESS_PORT|g" -e "s|@TRAEFIK_VERSION@|$(cat "$KUBE_BIN/.traefik.version" | sed 's/^v//')|g" \
+sed -e "s|@INGRESS_PORT@|$INGRESS_PORT|g" -e "s|@PRODUCTION_PORT@|$((INGRESS_PORT + 1))|g" -e "s|@STAGING_PORT@|$((INGRESS_PORT + 2))|g" -e "s|@TRAEFIK_VERSION@|$(cat "$KUBE_BIN/.traefik.version" | sed 's/^v//')|g" \
   "$here/traefik.yaml" | kubectl_ apply -f - >/dev/null
 kubectl_ -n kube-system rollout status deploy/coredns --timeout=120s >/dev/null ||
   die "CoreDNS did not become ready; kubectl --kubeconfig $pki/admin.kubeconfig -n kube-system logs deploy/coredns"

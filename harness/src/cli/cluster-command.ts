@@ -18,7 +18,8 @@ import {
 } from '../kubernetes/index.ts';
 import {
   environments,
-  localEnvironmentHost,
+  localEnvironmentPort,
+  localEnvironmentUrl,
   localEnvironmentNamespace,
   type Environment,
 } from '../promote/index.ts';
@@ -32,7 +33,7 @@ export const clusterHelp = `npm run cluster -- up|down|status|env
   env production|staging [--remove]
           an environment on the running cluster for npm run promote -- --target kubernetes:
           namespace todo-<name>, Postgres and Redis (deploy/helm/todo-data), the app's secrets,
-          TLS for https://todo.localhost:${localIngressPort()} (staging: staging.todo.localhost); --remove deletes it`;
+          TLS; it answers on https://localhost:${localEnvironmentPort('production')} (staging: :${localEnvironmentPort('staging')}); --remove deletes it`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -57,13 +58,13 @@ async function environmentCommand(args: string[], env: NodeJS.ProcessEnv): Promi
     print(exists ? `removed ${namespace}` : `${namespace} was not there`);
     return 0;
   }
-  const url = `https://${localEnvironmentHost(environment)}:${localIngressPort(env)}`;
+  const url = localEnvironmentUrl(environment, env);
   if (!exists) {
     await prepareNamespace({
       kube,
       namespace,
       data: await dataImages(env),
-      hosts: [localEnvironmentHost(environment)],
+      hosts: ['localhost', '127.0.0.1'],
       timeout: '300s',
       onLine: print,
     });

@@ -1,6 +1,7 @@
 export {
-  localEnvironmentHost,
   localEnvironmentNamespace,
+  localEnvironmentPort,
+  localEnvironmentUrl,
   runKubernetesPromote,
   type KubernetesPromoteOptions,
 } from './kubernetes.ts';

@@ -44,9 +44,17 @@ export interface KubernetesPromoteOptions extends PromoteOptions {
   url?: string | undefined;
 }
 
-/** The hosts the local cluster's environments answer on, through its front door on 127.0.0.1. */
-export const localEnvironmentHost = (environment: Environment): string =>
-  environment === 'production' ? 'todo.localhost' : 'staging.todo.localhost';
+/**
+ * The local cluster's environments: each its own namespace and its own front
+ * door on 127.0.0.1 (a Traefik entry point, the port after the rehearsal's for
+ * production, the next for staging), so neither meets the rehearsal's Ingress.
+ */
+export const localEnvironmentPort = (
+  environment: Environment,
+  env: NodeJS.ProcessEnv = process.env,
+): number => localIngressPort(env) + (environment === 'production' ? 1 : 2);
+export const localEnvironmentUrl = (environment: Environment, env: NodeJS.ProcessEnv = process.env): string =>
+  `https://localhost:${localEnvironmentPort(environment, env)}`;
 export const localEnvironmentNamespace = (environment: Environment): string => `todo-${environment}`;
 
 interface Where {
@@ -86,16 +94,15 @@ async function resolveWhere(options: KubernetesPromoteOptions): Promise<Where> {
     }
     const kube = localKube(env);
     await needNamespace(kube, namespace, `npm run cluster -- env ${environment} makes it`);
-    const host = localEnvironmentHost(environment);
-    const port = localIngressPort(env);
-    const url = options.url ?? `https://${host}:${port}`;
+    const port = localEnvironmentPort(environment, env);
+    const url = options.url ?? localEnvironmentUrl(environment, env);
     const ca = await namespaceCa(kube, namespace);
     return {
       kube,
       local,
       namespace,
       url,
-      // The front door is Traefik on 127.0.0.1: the environment's host name is sent, the connection stays local.
+      // The front door is Traefik on 127.0.0.1 (localhost may resolve to ::1 first).
       fetch: routedFetch({ via: port, ...(ca ? { ca } : {}) }),
       target: new KubernetesTarget({
         kube,
@@ -106,7 +113,7 @@ async function resolveWhere(options: KubernetesPromoteOptions): Promise<Where> {
         set: {
           'secrets.existingSecret': 'todo-app',
           'ingress.tls.secretName': 'todo-tls',
-          'ingress.hosts[0]': host,
+          'ingress.annotations.traefik\\.ingress\\.kubernetes\\.io/router\\.entrypoints': environment,
         },
         publicUrl: url,
         deployTimeoutMs,
@@ -290,10 +297,7 @@ export async function runKubernetesPromote(options: KubernetesPromoteOptions): P
       backend: `${where.local ? 'docker.io/library/todo-backend' : `${where.registry?.name ?? ''}/todo-backend`}@sha256:<its digest>`,
       frontend: `${where.local ? 'docker.io/library/todo-frontend' : `${where.registry?.name ?? ''}/todo-frontend`}@sha256:<its digest>`,
     };
-    const calls = target.plan({
-      backend: artefact.backend.replace('<its digest>', '0'.repeat(64)),
-      frontend: artefact.frontend.replace('<its digest>', '0'.repeat(64)),
-    });
+    const calls = target.plan(artefact);
     const images = where.local
       ? [
           `docker save | ctr images import: ${appImages

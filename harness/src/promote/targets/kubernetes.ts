@@ -42,9 +42,9 @@ interface ImageValues {
 
 const digestPart = (imageId: string) => /(sha256:[0-9a-f]{64})$/.exec(imageId)?.[1];
 
-const splitReference = (reference: string) => {
+const splitReference = (reference: string, strict = true) => {
   const at = reference.lastIndexOf('@');
-  if (at < 0 || !/^sha256:[0-9a-f]{64}$/.test(reference.slice(at + 1)))
+  if (at < 0 || (strict && !/^sha256:[0-9a-f]{64}$/.test(reference.slice(at + 1))))
     throw new Error(`${reference}: expected repository@sha256:<64 hex>`);
   return { repository: reference.slice(0, at), digest: reference.slice(at + 1) };
 };
@@ -116,9 +116,9 @@ export class KubernetesTarget implements Target<KubernetesArtefact> {
     return deployed ? this.releaseAt(deployed.revision) : undefined;
   }
 
-  private upgradeArgs(artefact: KubernetesArtefact): string[] {
-    const backend = splitReference(artefact.backend);
-    const frontend = splitReference(artefact.frontend);
+  private upgradeArgs(artefact: KubernetesArtefact, strict = true): string[] {
+    const backend = splitReference(artefact.backend, strict);
+    const frontend = splitReference(artefact.frontend, strict);
     const set = {
       ...this.options.set,
       publicUrl: this.options.publicUrl,
@@ -207,9 +207,7 @@ export class KubernetesTarget implements Target<KubernetesArtefact> {
         `helm get values ${this.options.release} --revision <it>: the images it runs`,
       ],
       deploy: [
-        `helm ${this.upgradeArgs(artefact)
-          .filter((arg) => arg !== '--set')
-          .join(' ')}: the migration job first (the chart's hook), then a rolling update`,
+        `helm ${this.upgradeArgs(artefact, false).join(' ')}: the migration job first (the chart's hook), then a rolling update`,
         `helm history ${this.options.release}: the new revision`,
       ],
       serving: [
