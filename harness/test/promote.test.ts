@@ -1,19 +1,15 @@
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  baseImages,
   buildImage,
-  configHash,
-  imageId,
   inspectContainer,
   newSigningKeys,
   projectContainers,
   projectLeftovers,
-  signBytes,
   startPlatforms,
   type Platforms,
 } from '../src/index.ts';
@@ -28,6 +24,7 @@ import {
 import type { SimReport } from '../src/report/index.ts';
 import { relaxedLatency, runCli, startCli } from './cli.ts';
 import { docker } from './docker.ts';
+import { buildReleaseB, releaseBReport as signedReleaseB, signedVariant, type ReleaseB } from './reports.ts';
 
 // sim → promote against the stand-ins, as a user runs them: every call a dry
 // run would make, every check that refuses, a deploy that crashes, a release B
@@ -43,7 +40,7 @@ describe('npm run promote', () => {
   const keys = newSigningKeys();
 
   /** Release B: the rehearsed backend with one setting changed, so the smoke's sign-up answers 413. */
-  let releaseB: { id: string; reference: string } | undefined;
+  let releaseB: ReleaseB | undefined;
 
   const promote = (args: string[] = [], extra: Record<string, string> = {}) =>
     runCli(['promote', '--report', reportPath, ...args], { ...env, ...extra });
@@ -111,55 +108,14 @@ describe('npm run promote', () => {
   };
   /** The report of release B: B's image id and tag, its config hash recomputed, signed by the gate's key. */
   const releaseBReport = async (name: string) => {
-    if (!releaseB) {
-      const context = join(dir, 'release-b');
-      await mkdir(context, { recursive: true });
-      // BuildKit takes FROM sha256:… for a name to pull: the rehearsed image gets a local name first.
-      const base = `todo-backend:release-b-base-${Date.now()}`;
-      await docker('tag', report.images.backend?.id ?? '', base);
-      await writeFile(
-        join(context, 'Dockerfile'),
-        `FROM ${base}\n# Healthy, but no sign-up fits in 16 bytes: the smoke fails.\nENV BODY_LIMIT_BYTES=16\n`,
-      );
-      const reference = `todo-backend:release-b-${Date.now()}`;
-      await docker('build', '--quiet', '--tag', reference, context);
-      await docker('rmi', base);
-      const id = (await imageId(reference)) ?? '';
-      expect(id).not.toBe(report.images.backend?.id);
-      releaseB = { id, reference };
-    }
-    const images = {
-      ...report.images,
-      backend: { ...(report.images.backend ?? { repoDigests: [], built: true, buildMs: 0 }), ...releaseB },
-    };
-    const baseImageIds: Record<string, string | undefined> = {};
-    for (const reference of Object.values(baseImages())) baseImageIds[reference] = await imageId(reference);
-    const hash = await configHash({
-      composeFile: report.config.composeFile,
-      env: report.config.env,
-      images,
-      baseImageIds,
-      thresholds: report.config.thresholds,
-    });
-    return variant(name, (r) => {
-      r.images = images;
-      r.configHash = hash;
-    });
+    releaseB ??= await buildReleaseB(report, dir);
+    return signedReleaseB({ report, releaseB, dir, name, key: keys.privateKeyPem });
   };
   const recordOf = async (path = reportPath) =>
     JSON.parse(await readFile(join(path, '..', 'promotion.json'), 'utf8')) as PromotionRecord;
   /** A copy of the report, changed, and signed again with `key` (the gate's, unless said). */
-  const variant = async (name: string, change: (r: SimReport) => void, key = keys.privateKeyPem) => {
-    const copy = structuredClone(report);
-    change(copy);
-    const path = join(dir, name, 'report.json');
-    await rm(join(dir, name), { recursive: true, force: true });
-    await mkdir(join(dir, name), { recursive: true });
-    const bytes = Buffer.from(`${JSON.stringify(copy, null, 2)}\n`);
-    await writeFile(path, bytes);
-    await writeFile(`${path}.sig`, signBytes(bytes, key));
-    return path;
-  };
+  const variant = (name: string, change: (r: SimReport) => void, key = keys.privateKeyPem) =>
+    signedVariant({ report, dir, name, change, key });
   /** What production answers, by requests: the app signs people up and keeps their tasks private. */
   const productionWorks = async () => {
     const url = platforms.vercel.productionUrl;
