@@ -116,6 +116,23 @@ describe.skipIf(Boolean(skip))('the Helm charts', () => {
     }
   });
 
+  it('pulls from a private registry with the named secrets, in every pod that runs an image of the app', async () => {
+    const manifests = await template(appChart, 'values-cloud.yaml', [
+      ...required,
+      'imagePullSecrets[0]=ghcr',
+    ]);
+    const pods = manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
+    expect(pods.map((m) => m.metadata.name).sort()).toEqual([
+      'todo-backend',
+      'todo-frontend',
+      'todo-migration',
+    ]);
+    for (const pod of pods) {
+      const template = pod.spec?.template as { spec: { imagePullSecrets?: { name: string }[] } };
+      expect(template.spec.imagePullSecrets, pod.metadata.name).toEqual([{ name: 'ghcr' }]);
+    }
+  });
+
   it('refuses a wrong value with the field named', async () => {
     const refused = (values: string[]) =>
       run(helm ?? 'helm', ['template', 'todo', appChart, ...sets([...required, ...values])]).then(
