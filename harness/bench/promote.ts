@@ -5,7 +5,6 @@
 // a team promotes a release its registry has mostly seen). Images already built.
 // Needs a clean checkout (promotion refuses a report made with uncommitted changes).
 // Writes results/promote.{json,md}.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,27 +13,10 @@ import { newSigningKeys } from '../src/report/index.ts';
 import type { SimReport } from '../src/report/index.ts';
 import { repoRoot } from '../src/paths.ts';
 import { startPlatforms } from '../src/standins/index.ts';
-import { writeResults } from './results.ts';
+import { cli, writeResults } from './results.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const aimMs = 60_000;
-
-const cli = (args: string[], env: Record<string, string>) =>
-  new Promise<{ code: number; stdout: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['harness/src/cli/main.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code: code ?? 1, stdout });
-    });
-  });
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-promote-'));
 const keys = newSigningKeys();

@@ -30,7 +30,13 @@ import type { PromoteOptions, PromoteResult } from './run.ts';
 import { verifyPhase } from './run.ts';
 import { servingPhase, type PromoteFetch, type ReleaseIds, type ServingSource } from './serving.ts';
 import { pushPhase, smokePhase } from './steps.ts';
-import { DeployFailed, KubernetesTarget, type Environment, type Release } from './targets/index.ts';
+import {
+  artefactDigests,
+  DeployFailed,
+  KubernetesTarget,
+  type Environment,
+  type Release,
+} from './targets/index.ts';
 import { parseMaxAge, PromotionRefused, type VerifiedReport } from './verify.ts';
 
 export interface KubernetesPromoteOptions extends PromoteOptions {
@@ -247,10 +253,10 @@ const rollbackPhase: Phase<{ target: KubernetesTarget; previous: Release }, stri
   detail: (said) => said,
 };
 
-const digestsOf = (artefact: string | undefined): ReleaseIds => ({
-  backend: /backend [^ ,]*@(sha256:[0-9a-f]{64})/.exec(artefact ?? '')?.[1],
-  frontend: /frontend [^ ,]*@(sha256:[0-9a-f]{64})/.exec(artefact ?? '')?.[1],
-});
+const digestsOf = (artefact: string | undefined): ReleaseIds => {
+  const { backend, frontend } = artefactDigests(artefact);
+  return { backend, frontend };
+};
 
 export async function runKubernetesPromote(options: KubernetesPromoteOptions): Promise<PromoteResult> {
   using pipeline = new Pipeline(options.progress, async () => undefined, {

@@ -24,4 +24,9 @@ export {
   type TargetVariable,
 } from './target.ts';
 export { outputDigest, outputFiles, VercelTarget } from './vercel.ts';
-export { KubernetesTarget, type KubernetesArtefact, type KubernetesTargetOptions } from './kubernetes.ts';
+export {
+  artefactDigests,
+  KubernetesTarget,
+  type KubernetesArtefact,
+  type KubernetesTargetOptions,
+} from './kubernetes.ts';

@@ -7,7 +7,14 @@
 // one artefact here: the backend and frontend images go out together.
 import type { Kube } from '../../kubernetes/index.ts';
 import { componentOf, KubeCommandError, listPods } from '../../kubernetes/index.ts';
-import { DeployFailed, type DeployProgress, type Release, type Target, type TargetPlan } from './target.ts';
+import {
+  DeployFailed,
+  pollUntil,
+  type DeployProgress,
+  type Release,
+  type Target,
+  type TargetPlan,
+} from './target.ts';
 
 /** Both images, each `repository@sha256:…`. */
 export interface KubernetesArtefact {
@@ -47,6 +54,15 @@ const splitReference = (reference: string, strict = true) => {
   if (at < 0 || (strict && !/^sha256:[0-9a-f]{64}$/.test(reference.slice(at + 1))))
     throw new Error(`${reference}: expected repository@sha256:<64 hex>`);
   return { repository: reference.slice(0, at), digest: reference.slice(at + 1) };
+};
+
+/** The digests a Release's artefact names ("backend repo@sha256:…, frontend repo@sha256:…"). */
+export const artefactDigests = (artefact: string | undefined): { backend?: string; frontend?: string } => {
+  const digest = (side: string) =>
+    new RegExp(`${side} [^ ,]*@(sha256:[0-9a-f]{64})`).exec(artefact ?? '')?.[1];
+  const backend = digest('backend');
+  const frontend = digest('frontend');
+  return { ...(backend ? { backend } : {}), ...(frontend ? { frontend } : {}) };
 };
 
 export class KubernetesTarget implements Target<KubernetesArtefact> {
@@ -159,7 +175,43 @@ export class KubernetesTarget implements Target<KubernetesArtefact> {
     }
     const release = await this.current();
     if (!release) throw new DeployFailed('helm reports no deployed revision after the upgrade', 'unknown');
+    progress('waiting until every pod runs the new digests and the old ones have drained');
+    const left = await this.settle({
+      backend: splitReference(artefact.backend).digest,
+      frontend: splitReference(artefact.frontend).digest,
+    });
+    if (left.length)
+      throw new DeployFailed(
+        `the rollout did not finish within ${this.timeout}: ${left.join(', ')}`,
+        'timed out',
+        release,
+      );
     return release;
+  }
+
+  /**
+   * Waits until every backend and frontend pod runs these digests and none is
+   * terminating: helm --wait ends once the new pods are Ready, while the old
+   * ones may still serve through their drain. What was left when time ran out.
+   */
+  private async settle(expected: Partial<Record<'backend' | 'frontend', string>>): Promise<string[]> {
+    const { value } = await pollUntil(
+      async () => {
+        const pods = await listPods(this.options.kube, this.options.namespace);
+        return pods.flatMap((pod) => {
+          const component = componentOf(pod);
+          if (component !== 'backend' && component !== 'frontend') return [];
+          if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return [];
+          const runs = digestPart(pod.status.containerStatuses?.[0]?.imageID ?? '');
+          if (pod.metadata.deletionTimestamp) return [`${pod.metadata.name} terminating`];
+          if (!runs) return [`${pod.metadata.name} starting`];
+          return runs === expected[component] ? [] : [`${pod.metadata.name} runs ${runs.slice(0, 19)}…`];
+        });
+      },
+      (left) => left.length === 0,
+      { timeoutMs: this.options.deployTimeoutMs, everyMs: 1_000 },
+    );
+    return value;
   }
 
   /** The digest every Ready pod of a component runs, or a word for what it found instead. */
