@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { PromotionRecord } from '../src/promote/index.ts';
 import { newSigningKeys } from '../src/report/index.ts';
 import type { SimReport } from '../src/report/index.ts';
-import { repoRoot } from '../src/paths.ts';
 import { startPlatforms } from '../src/standins/index.ts';
 import { cli, writeResults } from './results.ts';
 
