@@ -163,13 +163,18 @@ describe.skipIf(Boolean(unavailable))('npm run promote -- --target kubernetes', 
     expect(record.rollback?.backend).toBe('back on todo revision 1');
     expect(record.serving).toBe('previous release');
     expect(record.targets.backend?.deployed?.id).toBe('todo revision 2');
-    // B ran in the cluster before the rollback; now every backend pod runs A, and none of B's is left draining.
+    // B ran in the cluster before the rollback; now every backend pod runs A, and none of B's
+    // still runs (a deleted pod whose container has exited is Succeeded until the kubelet removes it).
     expect(record.chain.backend?.serving).not.toBe(releaseA);
     expect(new Set(await podDigests('backend'))).toEqual(new Set([releaseA]));
     const draining = (await listPods(kube, namespace)).filter(
-      (pod) => componentOf(pod) === 'backend' && pod.metadata.deletionTimestamp,
+      (pod) =>
+        componentOf(pod) === 'backend' &&
+        pod.metadata.deletionTimestamp &&
+        pod.status.phase !== 'Succeeded' &&
+        pod.status.phase !== 'Failed',
     );
-    expect(draining.map((pod) => pod.metadata.name)).toEqual([]);
+    expect(draining.map((pod) => `${pod.metadata.name} ${pod.status.phase}`)).toEqual([]);
     expect(await history()).toEqual([
       { revision: 1, status: 'superseded' },
       { revision: 2, status: 'superseded' },

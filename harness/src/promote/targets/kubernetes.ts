@@ -201,6 +201,7 @@ export class KubernetesTarget implements Target<KubernetesArtefact> {
         return pods.flatMap((pod) => {
           const component = componentOf(pod);
           if (component !== 'backend' && component !== 'frontend') return [];
+          // A deleted pod whose container has exited turns Succeeded (or Failed): it serves no more.
           if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return [];
           const runs = digestPart(pod.status.containerStatuses?.[0]?.imageID ?? '');
           if (pod.metadata.deletionTimestamp) return [`${pod.metadata.name} terminating`];
