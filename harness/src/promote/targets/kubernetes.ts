@@ -206,7 +206,10 @@ export class KubernetesTarget implements Target<KubernetesArtefact> {
           const runs = digestPart(pod.status.containerStatuses?.[0]?.imageID ?? '');
           if (pod.metadata.deletionTimestamp) return [`${pod.metadata.name} terminating`];
           if (!runs) return [`${pod.metadata.name} starting`];
-          return runs === expected[component] ? [] : [`${pod.metadata.name} runs ${runs.slice(0, 19)}…`];
+          // A revision whose values name no digest: only the drain is awaited.
+          return expected[component] === undefined || runs === expected[component]
+            ? []
+            : [`${pod.metadata.name} runs ${runs.slice(0, 19)}…`];
         });
       },
       (left) => left.length === 0,
@@ -250,6 +253,13 @@ export class KubernetesTarget implements Target<KubernetesArtefact> {
       ],
       { timeoutMs: this.options.deployTimeoutMs + 60_000 },
     );
+    // helm --wait ends once the restored pods are Ready; the rolled-back ones may still drain.
+    progress('waiting until every pod runs the restored digests and the rolled-back ones have drained');
+    const left = await this.settle(artefactDigests(to.artefact));
+    if (left.length)
+      throw new Error(
+        `helm rollback to revision ${revision} did not settle within ${this.timeout}: ${left.join(', ')}`,
+      );
   }
 
   plan(artefact: KubernetesArtefact): TargetPlan {
