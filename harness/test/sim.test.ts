@@ -129,6 +129,43 @@ describe('npm run sim', () => {
     expect(await projectLeftovers(project)).toEqual([]);
   });
 
+  it('without a browser: a loud skip and a report warning on a laptop, a failed gate in CI', async () => {
+    const noBrowser = { ...relaxedLatency, CHROMIUM_PATH: join(reportsDir, 'no-such-chrome') };
+    const [laptop, ci] = await Promise.all([
+      runCli(sim('--no-load'), { ...noBrowser, CI: '' }),
+      runCli(sim('--no-load'), { ...noBrowser, CI: 'true' }),
+    ]);
+    const why = `CHROMIUM_PATH=${noBrowser.CHROMIUM_PATH} does not exist`;
+    // On a laptop: the gate passes, and says in the output and the report that the flow did not run.
+    expect(laptop.code, laptop.stdout + laptop.stderr).toBe(0);
+    expect(laptop.stdout).toContain(`browser flow: SKIPPED, ${why}`);
+    expect(laptop.stdout).toMatch(
+      /WARNING browser_flow_skipped: the browser flow did not run: no browser \(CHROMIUM_PATH=/,
+    );
+    const reportOf = async (stdout: string) =>
+      JSON.parse(
+        await readFile(join(/report: (\S+)\/report\.md/.exec(stdout)?.[1] ?? '', 'report.json'), 'utf8'),
+      ) as SimReport;
+    const local = await reportOf(laptop.stdout);
+    expect(local.verdict).toBe('pass');
+    expect(local.warnings?.map((w) => w.name)).toEqual(['browser_flow_skipped']);
+    expect(local.thresholds.map((t) => t.metric)).not.toContain('browser_flow_skipped');
+    expect(await readFile(local.artefacts.markdown, 'utf8')).toMatch(
+      /## Warnings[\s\S]*\| browser_flow_skipped \| the browser flow did not run: no browser/,
+    );
+    // In CI: the same skip breaches browser_flow_skipped, and the run exits 1.
+    expect(ci.code, ci.stdout + ci.stderr).toBe(1);
+    expect(ci.stdout).toContain('breached: browser_flow_skipped count==0 (measured 1)');
+    expect(ci.stdout).toContain('GATE FAILED');
+    const judged = await reportOf(ci.stdout);
+    expect(judged.thresholds.find((t) => t.metric === 'browser_flow_skipped')).toMatchObject({
+      measured: 1,
+      ok: false,
+    });
+    expect(judged.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual(['browser_flow_skipped']);
+    for (const report of [local, judged]) expect(await projectLeftovers(projectOf(report))).toEqual([]);
+  });
+
   it('cannot run (exit 2) when a service never becomes healthy, naming it with its last log lines', async () => {
     const run = await runCli(sim('--no-browser'), { RATE_LIMIT_API_MAX: 'lots' });
     expect(run.code, run.stdout + run.stderr).toBe(2);

@@ -1,5 +1,5 @@
 // What the harness runs: each scenario takes a base URL (and optional credentials) only.
-export { chromiumMissing, findChromium, launchChromium } from './browser/chromium.ts';
+export { browserCandidates, chromiumMissingFor, findChromium, launchChromium } from './browser/chromium.ts';
 export { runBrowserFlow, type BrowserFlowOptions, type BrowserFlowResult } from './browser/flow.ts';
 export type { StepResult } from './browser/session.ts';
 export { StepFailed } from './steps/index.ts';

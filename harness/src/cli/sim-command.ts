@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
 import { drillThresholds, platformDrills } from '../faults/index.ts';
-import { resolveThresholds } from '../gate/index.ts';
+import { inCi, resolveThresholds } from '../gate/index.ts';
 import { localClusterUnavailable } from '../kubernetes/index.ts';
 import { findK6, k6Missing } from '../load/index.ts';
 import { readKey, signBytes } from '../report/index.ts';
@@ -86,6 +86,7 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     env: env.SIM_THRESHOLDS,
     load: load?.profile ?? null,
     drills: faults ? drillThresholds(faults) : null,
+    ci: inCi(env),
   });
   const report = await runSim({
     platform,

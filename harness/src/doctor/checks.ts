@@ -1,9 +1,11 @@
 // What `npm run doctor` checks, each as one finding with what to do about it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { parseEnv } from 'node:util';
+import { parseEnv, promisify } from 'node:util';
+import { chromiumMissingFor, findChromium } from '@todo/scenarios';
 import {
   builderChoice,
   composeChoice,
@@ -15,9 +17,13 @@ import {
   type BuilderChoice,
   type ComposeChoice,
 } from '../docker/index.ts';
+import { inCi } from '../gate/index.ts';
 import { baseImages, overridesFile } from '../images/index.ts';
+import { findK6 } from '../load/index.ts';
 import { repoRoot } from '../paths.ts';
 import { secretFiles } from '../rehearsal/secrets.ts';
+
+const run = promisify(execFile);
 
 export interface Finding {
   check: string;
@@ -92,6 +98,48 @@ export async function checkDocker(
   } catch {
     return { finding: problem('fail', 'docker', 'the Docker daemon does not answer', fix.start) };
   }
+}
+
+const k6Fix = {
+  linux:
+    "bash scripts/k6.sh builds it with Go (npm run provision runs it), or install k6 1.x from Grafana's packages",
+  darwin: 'brew install k6',
+  win32: 'winget install k6 --source winget (or choco install k6)',
+} satisfies Record<string, string>;
+
+/** k6 runs the load; without it `npm run sim` refuses (or runs with --no-load). */
+export async function checkK6(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Promise<Finding> {
+  const fix = platform === 'darwin' || platform === 'win32' ? k6Fix[platform] : k6Fix.linux;
+  const k6 = findK6(env);
+  if (!k6) return problem('fail', 'k6', 'k6 is not on PATH: npm run sim cannot run its load', fix);
+  try {
+    const { stdout } = await run(k6, ['version'], { timeout: 15_000 });
+    const version = /v(\d+)\.(\d+)\.\d+/.exec(stdout);
+    if (!version) return problem('warn', 'k6', `${k6} says no version`, fix);
+    return Number(version[1]) >= 1
+      ? ok('k6', `k6 ${version[0]} (${k6})`)
+      : problem('fail', 'k6', `k6 ${version[0]} is too old: the load scripts need k6 1.x`, fix);
+  } catch (error) {
+    return problem('fail', 'k6', `${k6} does not run: ${(error as Error).message.split('\n')[0]}`, fix);
+  }
+}
+
+/** The browser flow needs a Chrome, Chromium or Edge; without one it is skipped (and fails the gate in CI). */
+export function checkBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Finding {
+  const browser = findChromium(env, platform);
+  if (browser) return ok('browser', browser);
+  return problem(
+    inCi(env) ? 'fail' : 'warn',
+    'browser',
+    `the browser flow will be skipped${inCi(env) ? ', which fails the gate in CI' : ''}`,
+    chromiumMissingFor(env, platform),
+  );
 }
 
 export async function checkCompose(env: NodeJS.ProcessEnv = process.env): Promise<Finding> {

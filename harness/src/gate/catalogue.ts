@@ -75,6 +75,13 @@ export const metricCatalogue: Record<string, MetricInfo> = {
     source: 'sim',
     description: 'share of scenario steps that passed',
   },
+  browser_flow_skipped: {
+    kind: 'counter',
+    unit: 'count',
+    source: 'sim',
+    description:
+      'browser flows skipped because no browser was found (--no-browser is a choice, not counted); held to 0 in CI',
+  },
   scenarios_failed: {
     kind: 'counter',
     unit: 'count',

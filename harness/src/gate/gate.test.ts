@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Metrics,
   ThresholdError,
+  inCi,
   judge,
   k6Thresholds,
   parseThreshold,
@@ -41,6 +42,22 @@ describe('thresholds', () => {
   ])('refuses %s with one line saying why', (entry, message) => {
     expect(() => resolveThresholds({ flags: [entry], load: 'load' })).toThrow(ThresholdError);
     expect(() => resolveThresholds({ flags: [entry], load: 'load' })).toThrow(message);
+  });
+
+  it('holds a CI run (CI=true or 1) to a browser flow that ran, and a laptop run only warns', () => {
+    expect(inCi({ CI: 'true' })).toBe(true);
+    expect(inCi({ CI: '1' })).toBe(true);
+    expect(inCi({ CI: '' })).toBe(false);
+    expect(inCi({})).toBe(false);
+    const names = (ci: boolean) =>
+      resolveThresholds({ load: null, ci }).map((t) => `${t.metric}=${t.expression}`);
+    expect(names(true)).toContain('browser_flow_skipped=count==0');
+    expect(names(false).some((name) => name.startsWith('browser_flow_skipped'))).toBe(false);
+    const skipped = new Metrics();
+    skipped.count('browser_flow_skipped', 1);
+    expect(judge(skipped, resolveThresholds({ load: null, ci: true })).thresholds).toContainEqual(
+      expect.objectContaining({ metric: 'browser_flow_skipped', measured: 1, ok: false }),
+    );
   });
 
   it('lets the environment, then the command line, replace the defaults per metric', () => {

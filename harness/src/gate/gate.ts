@@ -21,6 +21,16 @@ export const defaultThresholds: readonly string[] = [
   'service_startup=max<60',
 ];
 
+/**
+ * In CI (CI=true) the browser flow must run: a machine without a browser fails
+ * the gate there, while on a laptop it is a loud skip and a report warning.
+ */
+export const ciThresholds: readonly string[] = ['browser_flow_skipped=count==0'];
+
+/** CI=true or CI=1, as CI services set it. */
+export const inCi = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  ['true', '1'].includes((env.CI ?? '').toLowerCase());
+
 /** With the load: its profile's k6 thresholds (loadtests/lib/thresholds.ts) and nothing lost. */
 export const loadDefaults = (profile: string): string[] => [
   'tasks_lost=count==0',
@@ -56,8 +66,8 @@ const needsLoad = (threshold: Threshold) => {
 const needsFaults = (threshold: Threshold) => metricInfo(threshold.metric)?.faults === true;
 
 /**
- * Defaults (with the load's when `load` names its profile, and the drills'
- * when `drills` lists their thresholds), then SIM_THRESHOLDS (less what the run
+ * Defaults (with the load's when `load` names its profile, the drills'
+ * when `drills` lists their thresholds, and CI's when `ci`), then SIM_THRESHOLDS (less what the run
  * does not measure), then --threshold flags; a metric named in a later layer
  * replaces the earlier layers' thresholds for it. Throws ThresholdError (one
  * line for the user) on the first bad entry.
@@ -68,10 +78,13 @@ export function resolveThresholds(options: {
   load: string | null;
   /** The drills' default thresholds; null: no drills. */
   drills?: string[] | null;
+  /** A CI run: the browser flow is held to have run (ciThresholds). */
+  ci?: boolean;
 }): Threshold[] {
   const drills = options.load ? (options.drills ?? null) : null;
   const defaults = [
     ...defaultThresholds,
+    ...(options.ci ? ciThresholds : []),
     ...(options.load && drills ? [...steadyDefaults(options.load), ...drills] : []),
     ...(options.load && !drills ? loadDefaults(options.load) : []),
   ];

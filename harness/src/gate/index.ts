@@ -1,5 +1,7 @@
 export {
+  ciThresholds,
   defaultThresholds,
+  inCi,
   judge,
   k6Thresholds,
   loadDefaults,

@@ -15,8 +15,9 @@ export const k6Missing =
 
 /** k6 on PATH, or undefined. */
 export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const name = process.platform === 'win32' ? 'k6.exe' : 'k6';
   for (const dir of (env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'k6');
+    const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { relative as relativePath } from 'node:path';
 import { mark, markdownTable, measured, megabytes, ms, percent, seconds } from './format.ts';
 import { describeReconciliation, describeStalls } from '../load/index.ts';
 import { faultsSection } from './faults.ts';
@@ -57,6 +58,26 @@ function kubernetesLines(report: SimReport): string[] {
   ];
 }
 
+/** Where the browser flow's screenshots and trace are, relative to report.md. */
+function browserEvidence(report: SimReport): string[] {
+  const { browser, trace } = report.artefacts;
+  if (!browser && !trace) return [];
+  const relative = (path: string) => relativePath(report.artefacts.dir, path);
+  return [
+    [
+      browser
+        ? `The browser flow's screenshots, one per step: [${relative(browser)}/](${relative(browser)}/).`
+        : '',
+      trace
+        ? `Its Playwright trace: [${relative(trace)}](${relative(trace)}) (\`npx playwright-core show-trace ${relative(trace)}\`).`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    '',
+  ];
+}
+
 /** report.md: what a reviewer reads (and what lands in GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(report: SimReport): string {
   const out: string[] = [
@@ -83,6 +104,11 @@ export function renderMarkdown(report: SimReport): string {
   }
   out.push(
     ...section(
+      'Warnings',
+      ['Warning', 'What happened'],
+      (report.warnings ?? []).map((w) => [w.name, w.detail]),
+    ),
+    ...section(
       'Thresholds',
       ['Metric', 'Threshold', 'Measured', 'Verdict'],
       report.thresholds.map((t) => [t.metric, t.expression, measured(t), mark(t.ok)]),
@@ -97,6 +123,7 @@ export function renderMarkdown(report: SimReport): string {
         s.skipped ? `skipped: ${s.skipped}` : s.ok ? 'pass' : `FAIL: ${s.error ?? ''}`,
       ]),
     ),
+    ...browserEvidence(report),
     ...loadSection(report),
     ...faultsSection(report),
     ...section(

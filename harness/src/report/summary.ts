@@ -48,6 +48,7 @@ export function renderSummary(report: SimReport): string {
     if (report.error.logTail.length)
       lines.push(`  last log lines:`, ...report.error.logTail.map((l) => `    ${l}`));
   }
+  for (const warning of report.warnings ?? []) lines.push(`WARNING ${warning.name}: ${warning.detail}`);
   const breached = report.thresholds.filter((t) => !t.ok);
   for (const t of breached) lines.push(`breached: ${t.metric} ${t.expression} (measured ${measured(t)})`);
   const verdict = { pass: 'GATE PASSED', fail: 'GATE FAILED', error: 'COULD NOT RUN' }[report.verdict];

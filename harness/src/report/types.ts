@@ -20,6 +20,8 @@ export interface ScenarioRecord {
   kind: string;
   ok: boolean;
   skipped?: string;
+  /** The browser flow was skipped because no browser was found (browser_flow_skipped). */
+  noBrowser?: true;
   durationMs: number;
   steps: ScenarioStepRecord[];
   error?: string;
@@ -101,6 +103,11 @@ export interface KubernetesRecord {
   clusterStartedHere: boolean;
 }
 
+export interface ReportWarning {
+  name: 'browser_flow_skipped';
+  detail: string;
+}
+
 export interface SimReport {
   schemaVersion: 1;
   runId: string;
@@ -123,6 +130,8 @@ export interface SimReport {
   /** The Compose that ran the stack and the builder of the images (2.40.3; BuildKit (buildx v0.38.2)). */
   toolchain?: { compose: string; builder: string };
   thresholds: ThresholdResult[];
+  /** What did not fail the gate but a reviewer must see (browser_flow_skipped: no browser on this machine). */
+  warnings?: ReportWarning[];
   scenarios: ScenarioRecord[];
   services: ServiceRecord[];
   phases: PhaseRecord[];
@@ -144,6 +153,8 @@ export interface SimReport {
     /** report.json.sig: the ed25519 signature of report.json, when GATE_SIGNING_KEY was set. */
     signature?: string;
     browser?: string;
+    /** The browser flow's Playwright trace (npx playwright-core show-trace <file>). */
+    trace?: string;
     /** k6's files, and its HTML dashboard report among them. */
     load?: string;
     dashboard?: string;

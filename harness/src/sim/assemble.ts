@@ -1,4 +1,5 @@
 // Puts a finished (or failed) run together as the gate report.
+import { existsSync } from 'node:fs';
 import { composeFlavour, imageBuilder, imageId } from '../docker/index.ts';
 import type { RunFailure } from '../errors/index.ts';
 import { drillVerdicts } from '../faults/index.ts';
@@ -8,6 +9,7 @@ import { baseImages, imageReferences, type ImageSet } from '../images/index.ts';
 import type {
   KubernetesRecord,
   PhaseRecord,
+  ReportWarning,
   ScenarioRecord,
   ServiceRecord,
   SimReport,
@@ -53,6 +55,8 @@ const artefacts = (
   markdown: `${dir}/report.md`,
   junit: `${dir}/junit.xml`,
   ...(scenarios.some((s) => s.kind === 'browser' && !s.skipped) ? { browser: `${dir}/browser-flow` } : {}),
+  // Written by the flow, passed or failed (a failed one is when it is read).
+  ...(existsSync(`${dir}/browser-flow/trace.zip`) ? { trace: `${dir}/browser-flow/trace.zip` } : {}),
   ...(load ? { load: `${dir}/load`, dashboard: `${dir}/${load.record.files.dashboard}` } : {}),
 });
 
@@ -72,6 +76,17 @@ async function toolchain(): Promise<Pick<SimReport, 'toolchain'>> {
   } catch {
     return {};
   }
+}
+
+/** A browser flow skipped for want of a browser: loud in the report, and a failed gate in CI. */
+function warningsOf(scenarios: ScenarioRecord[]): { warnings?: ReportWarning[] } {
+  const warnings = scenarios
+    .filter((record) => record.noBrowser)
+    .map((record) => ({
+      name: 'browser_flow_skipped' as const,
+      detail: `the ${record.name} did not run: ${record.skipped ?? 'no browser'}; in CI (CI=true) this fails the gate`,
+    }));
+  return warnings.length ? { warnings } : {};
 }
 
 export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
@@ -117,6 +132,7 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     config: { composeFile, ...(files ? { files } : {}), env: settings, thresholds },
     ...(await toolchain()),
     thresholds: gate.thresholds,
+    ...warningsOf(scenarios),
     scenarios,
     services: outcome.services,
     phases: outcome.phases,

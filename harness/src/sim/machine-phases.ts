@@ -7,7 +7,7 @@ import type { Phase } from '../pipeline/index.ts';
 export const doctorPhase: Phase<NodeJS.ProcessEnv, { checks: number; warnings: number }> = {
   name: 'doctor',
   async run(env) {
-    const findings = await runDoctor(env);
+    const findings = await runDoctor(env, { tools: false });
     const failed = findings.filter((f) => f.status === 'fail');
     if (failed.length) {
       throw new RunFailure({

@@ -15,6 +15,7 @@ function measureScenarios(metrics: Metrics, scenarios: ScenarioOutcome): void {
   for (const record of scenarios.records) {
     for (const step of record.steps) metrics.rate('scenario_checks', step.ok, { scenario: record.name });
     metrics.count('scenarios_failed', record.ok ? 0 : 1, { scenario: record.name });
+    if (record.kind === 'browser') metrics.count('browser_flow_skipped', record.noBrowser ? 1 : 0);
   }
 }
 

@@ -2,6 +2,7 @@
 // records, with every request they made (the gate's scenario_* metrics).
 import { join } from 'node:path';
 import {
+  chromiumMissingFor,
   findChromium,
   runApiScenarios,
   runBrowserFlow,
@@ -50,11 +51,15 @@ export async function browserScenario(
     };
   }
   if (!findChromium()) {
+    // Not a silent pass: the report carries browser_flow_skipped, which fails the gate in CI.
+    const why = chromiumMissingFor();
+    onProgress(`browser flow: SKIPPED, ${why}`);
     return {
       name,
       kind: 'browser',
       ok: true,
-      skipped: 'Chromium not found (npm run provision installs it)',
+      skipped: `no browser (${why})`,
+      noBrowser: true,
       durationMs: 0,
       steps: [],
     };
