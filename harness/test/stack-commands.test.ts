@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,12 @@ describe('a rehearsal kept after sim', () => {
     expect(browser?.ok, browser?.error).toBe(true);
     expect(browser?.steps.length).toBeGreaterThanOrEqual(14);
     expect((await readdir(report.artefacts.browser ?? '')).some((file) => file.endsWith('.png'))).toBe(true);
+    // Its Playwright trace too, linked from report.md.
+    expect(report.artefacts.trace).toBe(join(report.artefacts.browser ?? '', 'trace.zip'));
+    expect((await readFile(report.artefacts.trace ?? '')).subarray(0, 2).toString()).toBe('PK');
+    expect(await readFile(report.artefacts.markdown, 'utf8')).toContain(
+      'Its Playwright trace: [browser-flow/trace.zip](browser-flow/trace.zip) (`npx playwright-core show-trace browser-flow/trace.zip`).',
+    );
   });
 
   it('is still serving at the URL the report gives', async () => {

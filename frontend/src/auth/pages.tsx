@@ -7,6 +7,9 @@ export function SignInPage() {
   const search = useSearch(); // ?next= goes along
   return (
     <main className="auth-page">
+      <p className="brand auth-brand">
+        <span aria-hidden="true">✓ </span>Todo
+      </p>
       <h1>Sign in</h1>
       <AuthForm
         fields={['email', 'password']}
@@ -26,6 +29,9 @@ export function SignUpPage() {
   const search = useSearch();
   return (
     <main className="auth-page">
+      <p className="brand auth-brand">
+        <span aria-hidden="true">✓ </span>Todo
+      </p>
       <h1>Create your account</h1>
       <AuthForm
         fields={['name', 'email', 'password']}

@@ -1,4 +1,4 @@
-import { useRef, useState, type SyntheticEvent } from 'react';
+import { useId, useRef, useState, type SyntheticEvent } from 'react';
 import { ApiError, newId } from '../api/index.ts';
 import { useToasts } from '../ui/index.ts';
 import { useCreateTask } from './mutations.ts';
@@ -14,8 +14,11 @@ import {
 /**
  * Adds a task. The form clears at once for the next one; if the server refuses,
  * what was typed comes back (unless the user has started another) with the reason.
+ * On a phone it folds behind a "New task" button, so the first screen shows tasks.
  */
 export function NewTaskForm() {
+  const formId = useId();
+  const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<TaskDraft>(emptyDraft);
   const [errors, setErrors] = useState<DraftErrors>({});
   const title = useRef<HTMLInputElement>(null);
@@ -57,12 +60,29 @@ export function NewTaskForm() {
       });
   };
 
+  const toggle = () => {
+    setOpen(!open);
+    // Opened: straight to the title (the form is shown by then: React commits before the timeout).
+    if (!open) setTimeout(() => title.current?.focus(), 0);
+  };
+
   return (
-    <form className="new-task" aria-label="New task" onSubmit={submit} noValidate>
-      <TaskFields draft={draft} errors={errors} onChange={setDraft} titleRef={title} />
-      <button type="submit" className="primary">
-        Add task
+    <div className={`new-task-area${open ? ' open' : ''}`}>
+      <button
+        type="button"
+        className="new-task-toggle"
+        aria-expanded={open}
+        aria-controls={formId}
+        onClick={toggle}
+      >
+        New task <span aria-hidden="true">{open ? '▴' : '▾'}</span>
       </button>
-    </form>
+      <form id={formId} className="new-task" aria-label="New task" onSubmit={submit} noValidate>
+        <TaskFields draft={draft} errors={errors} onChange={setDraft} titleRef={title} />
+        <button type="submit" className="primary">
+          Add task
+        </button>
+      </form>
+    </div>
   );
 }

@@ -29,6 +29,23 @@ describe('the task board', () => {
     await waitFor(() => expect(row('buy milk')?.getAttribute('aria-busy')).toBeNull());
   });
 
+  it('has a "New task" button that unfolds the add form on a phone and puts the cursor in the title', async () => {
+    const user = userEvent.setup();
+    renderApp({ api: signedIn() });
+    await screen.findByText(/No tasks yet/);
+    // The stylesheet hides the button on wide screens and the folded form on narrow ones.
+    const toggle = screen.getByRole('button', { name: 'New task' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(toggle.getAttribute('aria-controls')).toBe(newTask().id);
+    expect(newTask().closest('.new-task-area')?.classList.contains('open')).toBe(false);
+    await user.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(newTask().closest('.new-task-area')?.classList.contains('open')).toBe(true);
+    await waitFor(() => expect(document.activeElement).toBe(within(newTask()).getByLabelText('Title')));
+    await user.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+  });
+
   it('sends a create the proxy answered 502 again, with the same idempotency key: one task', async () => {
     const user = userEvent.setup();
     const { api } = renderApp({ api: signedIn() });

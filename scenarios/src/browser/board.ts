@@ -47,3 +47,41 @@ export function localDate(offsetDays = 0): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
+/**
+ * What a phone user would see wrong on the board, measured in the page: a
+ * truncated name or a button wrapped onto two lines in the header, the add form
+ * filling the first screen so no task shows, a sort select short of its row.
+ */
+export async function phoneBoardProblems(page: Page): Promise<string[]> {
+  // Reached through the element, not the globals: this file is also compiled without the DOM's types.
+  return page.locator('body').evaluate((body) => {
+    const doc = body.ownerDocument;
+    const win = doc.defaultView;
+    if (!win) return ['the page has no window'];
+    win.scrollTo(0, 0);
+    const problems: string[] = [];
+    const lines = (element: typeof body) => {
+      const range = doc.createRange();
+      range.selectNodeContents(element);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    };
+    const header = doc.querySelector('.app-header');
+    const user = header?.querySelector('.user');
+    if (user && user.scrollWidth > user.clientWidth + 1)
+      problems.push(`the user's name is cut: "${user.textContent}"`);
+    for (const button of header?.querySelectorAll('button') ?? [])
+      if (lines(button) > 1)
+        problems.push(`the header's "${button.textContent.trim()}" button wraps onto ${lines(button)} lines`);
+    const firstTask = doc.querySelector('[aria-label="Tasks"] li');
+    const bottom = firstTask ? Math.round(firstTask.getBoundingClientRect().bottom) : undefined;
+    if (bottom === undefined) problems.push('no task on the board');
+    else if (bottom > win.innerHeight)
+      problems.push(`the first task ends ${bottom} px down, below the first screen (${win.innerHeight} px)`);
+    const filters = doc.querySelector('.filters')?.getBoundingClientRect();
+    const sort = [...doc.querySelectorAll('.filters select')].at(-1)?.getBoundingClientRect();
+    if (filters && sort && filters.right - sort.right > 2)
+      problems.push(`the sort select ends ${Math.round(filters.right - sort.right)} px short of its row`);
+    return problems;
+  });
+}

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { addTask, askAssistant, localDate, newTaskForm, taskRow, until } from './board.ts';
+import {
+  addTask,
+  askAssistant,
+  localDate,
+  newTaskForm,
+  phoneBoardProblems,
+  taskRow,
+  until,
+} from './board.ts';
 import { launchChromium } from './chromium.ts';
-import { BrowserSession, type StepResult } from './session.ts';
+import { BrowserSession, phone, type StepResult } from './session.ts';
 import type { AccessibilityResult } from './accessibility.ts';
 
 export interface BrowserFlowOptions {
@@ -16,6 +24,8 @@ export interface BrowserFlowOptions {
 
 export interface BrowserFlowResult {
   steps: StepResult[];
+  /** The Playwright trace of the whole flow (npx playwright-core show-trace <file>). */
+  trace?: string;
   consoleErrors: string[];
   accessibility: AccessibilityResult[];
 }
@@ -35,8 +45,10 @@ const signIn = async (page: Page, email: string, password: string) => {
  */
 export async function runBrowserFlow(options: BrowserFlowOptions): Promise<BrowserFlowResult> {
   const browser = await launchChromium(options.chromiumPath);
+  let open: BrowserSession | undefined;
   try {
     const session = await BrowserSession.open(browser, options.baseUrl, options.artefactsDir);
+    open = session;
     const { page, context } = session;
     const email = options.credentials?.email ?? `flow-${randomUUID()}@example.com`;
     const password = options.credentials?.password ?? 'correct horse battery';
@@ -203,19 +215,45 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
       await taskRow(page, title).waitFor({ state: 'detached' });
     });
 
-    await step('on a phone: one column, the assistant behind a button', async () => {
-      await page.setViewportSize({ width: 390, height: 844 });
-      await page.getByRole('button', { name: 'Assistant' }).click();
-      await page.getByRole('heading', { name: 'Assistant' }).waitFor();
-      await session.checkAccessibility('board on a phone');
-      await page.getByRole('button', { name: 'Assistant' }).click();
-      await page.setViewportSize({ width: 1280, height: 860 });
-    });
+    await step(
+      'on a phone: one column, tasks on the first screen, the add form and the assistant behind buttons',
+      async () => {
+        const problems = await phoneBoardProblems(page);
+        if (problems.length) throw new Error(`on a phone, ${problems.join('; ')}`);
+        // The add form unfolds from its button, straight to the title.
+        const toggle = page.getByRole('button', { name: 'New task' });
+        await toggle.click();
+        await until('the title field has the focus', () =>
+          newTaskForm(page)
+            .getByLabel('Title')
+            .evaluate((input) => input === input.ownerDocument.activeElement),
+        );
+        await toggle.click();
+        await newTaskForm(page).waitFor({ state: 'hidden' });
+        await page.getByRole('button', { name: 'Assistant' }).click();
+        await page.getByRole('heading', { name: 'Assistant' }).waitFor();
+        await session.checkAccessibility('board on a phone');
+        await page.getByRole('button', { name: 'Assistant' }).click();
+      },
+      [],
+      phone,
+    );
 
     await step('sign out', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     });
+
+    await step(
+      'the sign-in page on a phone names the app',
+      async () => {
+        const brand = page.locator('.auth-brand');
+        if (!(await brand.isVisible()) || !(await brand.innerText()).includes('Todo'))
+          throw new Error('the sign-in page shows no app name');
+      },
+      [],
+      phone,
+    );
 
     await step(
       'sign-up errors from the API appear next to the field',
@@ -254,13 +292,17 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
       [401],
     );
 
-    await session.close();
+    open = undefined;
+    const trace = await session.close();
     return {
       steps: session.steps,
       consoleErrors: session.consoleErrors,
       accessibility: session.accessibility,
+      ...(trace ? { trace } : {}),
     };
   } finally {
+    // A failed step: the trace is written all the same (it is what explains the failure).
+    await open?.close().catch(() => undefined);
     await browser.close();
   }
 }

@@ -10,6 +10,15 @@ export interface StepResult {
   screenshot: string;
 }
 
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+/** The desktop window the flow runs in, and a phone's (an iPhone 14's CSS pixels). */
+export const desktop: Viewport = { width: 1280, height: 860 };
+export const phone: Viewport = { width: 390, height: 844 };
+
 /**
  * One user in one browser context: runs named steps, screenshots each, and
  * records console errors and uncaught exceptions (HTTP errors the step said it
@@ -48,22 +57,41 @@ export class BrowserSession {
     await mkdir(artefactsDir, { recursive: true });
     const context = await browser.newContext({
       baseURL: baseUrl,
-      viewport: { width: 1280, height: 860 },
+      viewport: desktop,
       ignoreHTTPSErrors: true,
     });
     context.setDefaultTimeout(15_000);
+    // The whole flow as a Playwright trace (npx playwright-core show-trace trace.zip): DOM snapshots,
+    // screenshots, network and console per action.
+    await context.tracing.start({ screenshots: true, snapshots: true, title: 'browser flow' });
     const page = await context.newPage();
     return new BrowserSession(context, page, artefactsDir);
   }
 
-  /** Runs a step; `expect` lists HTTP statuses whose console errors are part of the step. */
-  async step(name: string, run: () => Promise<void>, expect: number[] = []): Promise<void> {
+  /** Where close() writes the trace. */
+  get tracePath(): string {
+    return join(this.artefactsDir, 'trace.zip');
+  }
+
+  /**
+   * Runs a step; `expect` lists HTTP statuses whose console errors are part of
+   * the step. With `viewport`, the step runs and is screenshot at that size
+   * (a phone), and the window goes back to its size after.
+   */
+  async step(
+    name: string,
+    run: () => Promise<void>,
+    expect: number[] = [],
+    viewport?: Viewport,
+  ): Promise<void> {
     const index = String(this.steps.length + 1).padStart(2, '0');
     const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     this.currentStep = name;
     this.expectedStatuses = expect;
     const started = performance.now();
+    const previous = this.page.viewportSize() ?? desktop;
     try {
+      if (viewport) await this.page.setViewportSize(viewport);
       await run();
     } catch (error) {
       const shot = join(this.artefactsDir, `${index}-FAILED-${slug}.png`);
@@ -81,6 +109,7 @@ export class BrowserSession {
     }
     const screenshot = join(this.artefactsDir, `${index}-${slug}.png`);
     await this.page.screenshot({ path: screenshot, fullPage: true });
+    if (viewport) await this.page.setViewportSize(previous);
     this.steps.push({ name, ms: Math.round(performance.now() - started), screenshot });
   }
 
@@ -88,7 +117,13 @@ export class BrowserSession {
     this.accessibility.push(await checkAccessibility(this.page, name, this.artefactsDir));
   }
 
-  async close(): Promise<void> {
+  /** Writes the trace (also after a failed step: that is when it is read) and closes the context. */
+  async close(): Promise<string | undefined> {
+    const trace = await this.context.tracing.stop({ path: this.tracePath }).then(
+      () => this.tracePath,
+      () => undefined,
+    );
     await this.context.close();
+    return trace;
   }
 }
