@@ -1,10 +1,10 @@
+export { runKubernetesPromote } from './kubernetes.ts';
 export {
   localEnvironmentNamespace,
   localEnvironmentPort,
   localEnvironmentUrl,
-  runKubernetesPromote,
   type KubernetesPromoteOptions,
-} from './kubernetes.ts';
+} from './kubernetes-where.ts';
 export { runPromote, type PromoteOptions, type PromoteResult } from './run.ts';
 export type { PlannedCall } from './plan.ts';
 export type { PromotionRecord } from './record.ts';
