@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type SyntheticEvent } from 'react';
+import { useEffect, useId, useRef, useState, type SyntheticEvent } from 'react';
 import { ApiError, newId } from '../api/index.ts';
 import { useToasts } from '../ui/index.ts';
 import { useCreateTask } from './mutations.ts';
@@ -60,11 +60,10 @@ export function NewTaskForm() {
       });
   };
 
-  const toggle = () => {
-    setOpen(!open);
-    // Opened: straight to the title (the form is shown by then: React commits before the timeout).
-    if (!open) setTimeout(() => title.current?.focus(), 0);
-  };
+  // Unfolded: straight to the title (the effect runs once the form is shown).
+  useEffect(() => {
+    if (open) title.current?.focus();
+  }, [open]);
 
   return (
     <div className={`new-task-area${open ? ' open' : ''}`}>
@@ -73,7 +72,7 @@ export function NewTaskForm() {
         className="new-task-toggle"
         aria-expanded={open}
         aria-controls={formId}
-        onClick={toggle}
+        onClick={() => setOpen(!open)}
       >
         New task <span aria-hidden="true">{open ? '▴' : '▾'}</span>
       </button>

@@ -70,6 +70,10 @@ const dockerFix = {
   },
 } satisfies Record<string, { install: string; start: string }>;
 
+/** A table's entry for this OS: macOS and Windows their own, every other OS Linux's. */
+const forOs = <T>(table: Record<'linux' | 'darwin' | 'win32', T>, platform: NodeJS.Platform): T =>
+  platform === 'darwin' || platform === 'win32' ? table[platform] : table.linux;
+
 const onPath = (command: string, env: NodeJS.ProcessEnv) =>
   (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
 
@@ -77,7 +81,7 @@ export async function checkDocker(
   platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ finding: Finding; rootDir?: string }> {
-  const fix = platform === 'darwin' || platform === 'win32' ? dockerFix[platform] : dockerFix.linux;
+  const fix = forOs(dockerFix, platform);
   // Builds and Compose go through the docker command; everything else through the engine's API.
   if (!onPath('docker', env)) {
     return { finding: problem('fail', 'docker', 'the docker command is not installed', fix.install) };
@@ -112,7 +116,7 @@ export async function checkK6(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): Promise<Finding> {
-  const fix = platform === 'darwin' || platform === 'win32' ? k6Fix[platform] : k6Fix.linux;
+  const fix = forOs(k6Fix, platform);
   const k6 = findK6(env);
   if (!k6) return problem('fail', 'k6', 'k6 is not on PATH: npm run sim cannot run its load', fix);
   try {
@@ -134,10 +138,11 @@ export function checkBrowser(
 ): Finding {
   const browser = findChromium(env, platform);
   if (browser) return ok('browser', browser);
+  const ci = inCi(env);
   return problem(
-    inCi(env) ? 'fail' : 'warn',
+    ci ? 'fail' : 'warn',
     'browser',
-    `the browser flow will be skipped${inCi(env) ? ', which fails the gate in CI' : ''}`,
+    `the browser flow will be skipped${ci ? ', which fails the gate in CI' : ''}`,
     chromiumMissingFor(env, platform),
   );
 }

@@ -50,7 +50,8 @@ export async function browserScenario(
       steps: [],
     };
   }
-  if (!findChromium()) {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) {
     // Not a silent pass: the report carries browser_flow_skipped, which fails the gate in CI.
     const why = chromiumMissingFor();
     onProgress(`browser flow: SKIPPED, ${why}`);
@@ -68,7 +69,7 @@ export async function browserScenario(
   const dir = join(options.artefactsDir, 'browser-flow');
   try {
     onProgress('browser flow: starting Chromium');
-    const result = await runBrowserFlow({ baseUrl: options.baseUrl, artefactsDir: dir });
+    const result = await runBrowserFlow({ baseUrl: options.baseUrl, artefactsDir: dir, chromiumPath });
     const steps = result.steps.map((step) => ({ name: step.name, ok: true, durationMs: step.ms }));
     const problems = [
       ...result.consoleErrors.map((line) => `console error: ${line}`),
