@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.ts';
 import { drillThresholds, platformDrills } from '../faults/index.ts';
-import { inCi, resolveThresholds } from '../gate/index.ts';
+import { inCi, metricInfo, relativeDefaults, resolveRelative, resolveThresholds } from '../gate/index.ts';
+import { endpointGroups } from '@todo/loadtests/thresholds';
 import { localClusterUnavailable } from '../kubernetes/index.ts';
 import { findK6, k6Missing } from '../load/index.ts';
-import { readKey, signBytes } from '../report/index.ts';
+import { namedBaseline, readKey, signBytes, type Baseline } from '../report/index.ts';
 import { runSim } from '../sim/index.ts';
 import {
   faultOptions,
@@ -28,6 +29,13 @@ ${loadFlagsHelp} (default load: ramp to 100 users and hold)
                          (Kubernetes: ${platformDrills.kubernetes.join(', ')})
   --threshold NAME=EXPR  replace the thresholds of metric NAME (repeatable), e.g. 'http_req_duration=p(95)<300'
                          (also SIM_THRESHOLDS='NAME=EXPR;NAME=EXPR')
+  --relative NAME=EXPR   an objective against the baseline (repeatable), replacing the defaults for NAME:
+                         'http_req_duration{group:tasks:list}=p(95)<=+10%' fails beyond +10%;
+                         '...=p(95)<=+25%/+50%' warns beyond +25% and fails beyond +50% (the load's default,
+                         for every request and each endpoint group; latency within 5 ms of the baseline passes)
+  --baseline DIR         compare with this run (reports/<id> or its report.json) instead of the latest
+                         passing run of the same kind (platform, load, drills) under the reports folder;
+                         --baseline none compares with nothing
   --platform NAME        compose (default: docker-compose.prod.yml) or kubernetes (the Helm chart on the
                          local single-node cluster, started for the run unless it runs already; root on Linux,
                          bash scripts/kubernetes.sh builds it once)
@@ -38,11 +46,24 @@ ${loadFlagsHelp} (default load: ramp to 100 users and hold)
   --startup-timeout S    seconds the stack may take to become healthy (default 180)
   Exit codes: 0 gate passed, 1 gate failed, 2 could not run.`;
 
+/** --baseline: a named run (checked now, before anything is built), none, or the latest passing run. */
+async function baseline(named: string | undefined): Promise<Baseline | 'latest' | 'none'> {
+  if (named === undefined) return 'latest';
+  if (named === 'none') return 'none';
+  try {
+    return await namedBaseline(named);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       threshold: { type: 'string', multiple: true },
+      relative: { type: 'string', multiple: true },
+      baseline: { type: 'string' },
       ...loadFlags,
       'no-load': { type: 'boolean', default: false },
       faults: { type: 'boolean', default: false },
@@ -88,9 +109,22 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     drills: faults ? drillThresholds(faults) : null,
     ci: inCi(env),
   });
+  const relative = resolveRelative(
+    relativeDefaults({ load: load !== null, drills: faults !== null, groups: endpointGroups }),
+    values.relative ?? [],
+  );
+  const unmeasured = load
+    ? undefined
+    : relative.find((objective) => metricInfo(objective.metric)?.source === 'k6');
+  if (unmeasured)
+    throw new UsageError(
+      `--relative ${unmeasured.metric}=${unmeasured.expression}: the load measures it, and --no-load turns the load off`,
+    );
   const report = await runSim({
     platform,
     thresholds,
+    relative,
+    baseline: await baseline(values.baseline),
     load,
     faults,
     keep: values.keep,

@@ -20,6 +20,8 @@ export interface ServiceContainer {
   oomKilled: boolean;
   /** Bytes; 0 when unlimited. */
   memoryLimit: number;
+  /** Cores (cpus: '0.5' is 0.5); 0 when unlimited. */
+  cpuLimit: number;
   /** Host ports by container port, e.g. { '8443/tcp': 49153 }. */
   ports: Record<string, number>;
   /** The container's variables as NAME=value. */
@@ -63,6 +65,7 @@ export async function inspectContainer(id: string): Promise<ServiceContainer> {
     restartCount: info.RestartCount,
     oomKilled: info.State.OOMKilled,
     memoryLimit: info.HostConfig.Memory ?? 0,
+    cpuLimit: (info.HostConfig.NanoCpus ?? 0) / 1e9,
     ports,
     env: info.Config.Env,
     addresses,

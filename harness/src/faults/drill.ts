@@ -1,7 +1,7 @@
 // What a fault drill is: a fault done to the running rehearsal under load, what
 // it must not break, and how long the app takes to be well again.
 import type { Probe, ProbeSample, ProbeUser } from './probe.ts';
-import type { RequestSample } from './requests.ts';
+import type { RequestSample } from '../load/index.ts';
 
 /** The Compose rehearsal's drills: faults done to its containers. */
 export const composeDrillNames = [

@@ -20,7 +20,6 @@ export {
   type JudgedFaults,
 } from './judge.ts';
 export { drillVerdicts, measureFaults, type DrillVerdict } from './measure.ts';
-export { readLoadSamples, type LoadSamples, type RequestSample } from './requests.ts';
 export { runDrills, type DrillRun, type DrillsDone } from './run.ts';
 export { DrillsFailed, runLoadWithDrills } from './under-load.ts';
 export { drillThresholds, planDrills, platformDrills, quietBeforeMs, type DrillPlan } from './schedule.ts';

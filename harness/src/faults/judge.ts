@@ -3,7 +3,7 @@
 // and the steady state outside every window, which the load's own thresholds judge.
 import { percentile } from '../gate/index.ts';
 import type { Drill, DrillName, Episode } from './drill.ts';
-import type { CheckSample, LoadSamples, RequestSample } from './requests.ts';
+import type { CheckSample, LoadSamples, RequestSample } from '../load/index.ts';
 import type { DrillRun } from './run.ts';
 
 /** After a recovery, how long failures still count against the drill (the proxy's health checks catch up). */

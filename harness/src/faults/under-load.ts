@@ -4,7 +4,7 @@
 import { runLoad, type LoadOptions, type LoadOutcome, type TaskDatabase } from '../load/index.ts';
 import { drills as catalogue } from './drills/catalogue.ts';
 import { judgeFaults, type JudgedFaults } from './judge.ts';
-import { readLoadSamples } from './requests.ts';
+import { readLoadSamples } from '../load/index.ts';
 import { runDrills, type DrillsDone } from './run.ts';
 import { quietBeforeMs, type DrillPlan } from './schedule.ts';
 

@@ -115,18 +115,29 @@ export function resolveThresholds(options: {
   return thresholds;
 }
 
-/** The thresholds k6 itself runs with (so it reports their submetrics and can abort early). */
-export function k6Thresholds(thresholds: Threshold[]): Record<string, string[]> {
+/**
+ * The thresholds k6 itself runs with (so it reports their submetrics and can
+ * abort early). k6 reports a submetric only when a threshold names it: one a
+ * relative objective needs gets a threshold that always holds.
+ */
+export function k6Thresholds(
+  thresholds: Threshold[],
+  relative: { metric: string; aggregation: string }[] = [],
+): Record<string, string[]> {
   const byMetric: Record<string, string[]> = {};
   for (const threshold of thresholds) {
     if (metricInfo(threshold.metric)?.source !== 'k6') continue;
     (byMetric[threshold.metric] ??= []).push(threshold.expression);
   }
+  for (const objective of relative) {
+    if (metricInfo(objective.metric)?.source !== 'k6' || byMetric[objective.metric]) continue;
+    byMetric[objective.metric] = [`${objective.aggregation}>=0`];
+  }
   return byMetric;
 }
 
-/** Percentiles the thresholds name, for k6's summary to report them. */
-export const trendStats = (thresholds: Threshold[]): string[] => [
+/** Percentiles the thresholds and relative objectives name, for k6's summary to report them. */
+export const trendStats = (thresholds: { aggregation: string }[]): string[] => [
   ...new Set(thresholds.map((t) => t.aggregation).filter((a) => a.startsWith('p('))),
 ];
 

@@ -64,7 +64,7 @@ export function parseThreshold(entry: string): Threshold {
  * `name{ group: "chat" }` → `name{group:chat}`: one spelling per tag set, the
  * one k6 names the submetric by in its summary, so entries replace each other.
  */
-function normaliseTags(metric: string): string {
+export function normaliseTags(metric: string): string {
   const open = metric.indexOf('{');
   if (open < 0) return metric;
   const tags = metric

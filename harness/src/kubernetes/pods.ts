@@ -83,6 +83,13 @@ export function quantityBytes(quantity: string | undefined): number {
   return Math.round(Number(match[1]) * (match[2] ? (units[match[2]] ?? 1) : 1));
 }
 
+/** `500m` → 0.5, `1` → 1; 0 when absent or unreadable. */
+export function quantityCores(quantity: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity ?? '');
+  if (!match) return 0;
+  return Number(match[1]) / (match[2] ? 1000 : 1);
+}
+
 const epoch = (at: string | undefined): number => (at ? Date.parse(at) : 0);
 
 /** A pod as the report's service records read a container. */
@@ -106,6 +113,7 @@ export function podAsContainer(pod: Pod): ServiceContainer {
       status?.state.terminated?.reason === 'OOMKilled' ||
       status?.lastState.terminated?.reason === 'OOMKilled',
     memoryLimit: quantityBytes(pod.spec.containers[0]?.resources?.limits?.memory),
+    cpuLimit: quantityCores(pod.spec.containers[0]?.resources?.limits?.cpu),
     ports: {},
     env: [],
     addresses: pod.status.podIP ? { pod: pod.status.podIP } : {},

@@ -29,3 +29,5 @@ export {
   type WriteEvent,
   type WriteLog,
 } from './writes.ts';
+export { loadSeries, type LoadSeriesPoint, type SeriesRequest } from './series.ts';
+export { readLoadSamples, type CheckSample, type LoadSamples, type RequestSample } from './requests.ts';

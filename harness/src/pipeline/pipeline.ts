@@ -63,6 +63,7 @@ export class Pipeline implements Disposable {
   async run<In, Out>(phase: Phase<In, Out>, input: In): Promise<Out> {
     this.#current = phase.name;
     const started = performance.now();
+    const startedAt = Date.now();
     let produced: { value: Out } | undefined;
     const task = new Listr(
       [
@@ -83,17 +84,17 @@ export class Pipeline implements Disposable {
     try {
       await task.run();
     } catch (error) {
-      this.#record(phase.name, 'failed', started);
+      this.#record(phase.name, 'failed', started, startedAt);
       throw error;
     }
     if (!produced) throw new Error(`phase ${phase.name} ended without a result`);
-    this.#record(phase.name, 'passed', started, phase.detail(produced.value));
+    this.#record(phase.name, 'passed', started, startedAt, phase.detail(produced.value));
     return produced.value;
   }
 
   /** A phase the run leaves out, shown and recorded as skipped. */
   async skip(name: string, reason: string): Promise<void> {
-    this.records.push({ name, status: 'skipped', durationMs: 0, detail: reason });
+    this.records.push({ name, status: 'skipped', startedAt: Date.now(), durationMs: 0, detail: reason });
     await new Listr(
       [
         {
@@ -117,10 +118,11 @@ export class Pipeline implements Disposable {
     }
   }
 
-  #record(name: string, status: PhaseRecord['status'], started: number, detail?: string) {
+  #record(name: string, status: PhaseRecord['status'], started: number, startedAt: number, detail?: string) {
     this.records.push({
       name,
       status,
+      startedAt,
       durationMs: Math.round(performance.now() - started),
       ...(detail ? { detail } : {}),
     });

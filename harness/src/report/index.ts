@@ -6,3 +6,5 @@ export { renderSummary } from './summary.ts';
 export { newSigningKeys, readKey, signBytes, verifyBytes } from './signature.ts';
 export { writeReport } from './write.ts';
 export type * from './types.ts';
+export { baselineValue, latestPassing, namedBaseline, runKind, type Baseline } from './baseline.ts';
+export { comparisonLine } from './comparisons.ts';

@@ -1,3 +1,4 @@
+import { comparisonLine } from './comparisons.ts';
 import { drillProblems, recoveries } from './faults.ts';
 import type { SimReport } from './types.ts';
 
@@ -71,6 +72,18 @@ export function renderJunit(report: SimReport): string {
       })),
     ),
   );
+  if (report.comparisons?.length) {
+    suites.push(
+      suite(
+        'baseline',
+        report.comparisons.map((c) => ({
+          name: `${c.metric} ${c.expression}`,
+          ms: 0,
+          ...(c.verdict === 'fail' ? { failure: comparisonLine(c) } : {}),
+        })),
+      ),
+    );
+  }
   if (report.error) {
     const where = report.error.service ? ` (${report.error.service})` : '';
     suites.push(

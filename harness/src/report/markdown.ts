@@ -1,8 +1,21 @@
 import { relative as relativePath } from 'node:path';
 import { mark, markdownTable, measured, megabytes, ms, percent, seconds } from './format.ts';
 import { describeReconciliation, describeStalls } from '../load/index.ts';
+import { comparisonsSection } from './comparisons.ts';
 import { faultsSection } from './faults.ts';
+import { chartTitles, type ChartName } from './charts.ts';
 import type { SimReport } from './types.ts';
+
+/** How a chart shows in the Markdown: an image link, a Mermaid block, inline SVG (report.html). */
+export type Figure = (name: ChartName) => string[];
+
+/** report.md's own: each chart's SVG beside it, as an image. */
+export const imageFigures =
+  (report: SimReport): Figure =>
+  (name) => {
+    const file = report.artefacts.charts?.[name];
+    return file ? [`![${chartTitles[name]}](${relativePath(report.artefacts.dir, file)})`, ''] : [];
+  };
 
 const headline: Record<SimReport['verdict'], string> = {
   pass: 'Gate passed',
@@ -15,7 +28,7 @@ const section = (title: string, header: string[], rows: string[][]): string[] =>
   rows.length ? [`## ${title}`, '', markdownTable(header, rows), ''] : [];
 
 /** The k6 load: what it did, what the database kept, latency per endpoint group. */
-function loadSection(report: SimReport): string[] {
+function loadSection(report: SimReport, figure: Figure): string[] {
   const load = report.load;
   if (!load) return [];
   const found = load.reconciliation;
@@ -40,6 +53,8 @@ function loadSection(report: SimReport): string[] {
       load.latency.map((row) => [row.metric, ms(row.p50), ms(row.p95), ms(row.p99), ms(row.max)]),
     ),
     '',
+    ...figure('latency'),
+    ...figure('load'),
   ];
 }
 
@@ -79,7 +94,7 @@ function browserEvidence(report: SimReport): string[] {
 }
 
 /** report.md: what a reviewer reads (and what lands in GITHUB_STEP_SUMMARY). */
-export function renderMarkdown(report: SimReport): string {
+export function renderMarkdown(report: SimReport, figure: Figure = imageFigures(report)): string {
   const out: string[] = [
     `# Rehearsal ${report.runId}: ${headline[report.verdict]}`,
     '',
@@ -113,6 +128,7 @@ export function renderMarkdown(report: SimReport): string {
       ['Metric', 'Threshold', 'Measured', 'Verdict'],
       report.thresholds.map((t) => [t.metric, t.expression, measured(t), mark(t.ok)]),
     ),
+    ...comparisonsSection(report),
     ...section(
       'Scenarios',
       ['Scenario', 'Steps', 'Time', 'Result'],
@@ -124,7 +140,7 @@ export function renderMarkdown(report: SimReport): string {
       ]),
     ),
     ...browserEvidence(report),
-    ...loadSection(report),
+    ...loadSection(report, figure),
     ...faultsSection(report),
     ...section(
       'Services',
@@ -138,6 +154,7 @@ export function renderMarkdown(report: SimReport): string {
         `${megabytes(s.memoryPeakBytes)} / ${megabytes(s.memoryLimitBytes)}`,
       ]),
     ),
+    ...figure('services'),
     ...section(
       'Phases',
       ['Phase', 'Status', 'Time', 'Share'],
@@ -148,6 +165,7 @@ export function renderMarkdown(report: SimReport): string {
         `${Math.round((p.durationMs / Math.max(report.durationMs, 1)) * 100)}%`,
       ]),
     ),
+    ...figure('phases'),
     ...section(
       'Images',
       ['Image', 'Reference', 'Digest (image id)', 'Built this run'],

@@ -1,3 +1,4 @@
+import { comparisonSummary } from './comparisons.ts';
 import { drillProblems, recoveries } from './faults.ts';
 import { loadLine, mark, measured, seconds, table } from './format.ts';
 import { describeStalls } from '../load/index.ts';
@@ -48,11 +49,15 @@ export function renderSummary(report: SimReport): string {
     if (report.error.logTail.length)
       lines.push(`  last log lines:`, ...report.error.logTail.map((l) => `    ${l}`));
   }
+  lines.push(...comparisonSummary(report));
   for (const warning of report.warnings ?? []) lines.push(`WARNING ${warning.name}: ${warning.detail}`);
   const breached = report.thresholds.filter((t) => !t.ok);
   for (const t of breached) lines.push(`breached: ${t.metric} ${t.expression} (measured ${measured(t)})`);
   const verdict = { pass: 'GATE PASSED', fail: 'GATE FAILED', error: 'COULD NOT RUN' }[report.verdict];
-  lines.push(`${verdict} in ${seconds(report.durationMs)} — report: ${report.artefacts.markdown}`);
+  lines.push(
+    `${verdict} in ${seconds(report.durationMs)} — report: ${report.artefacts.markdown}` +
+      (report.artefacts.html ? ` (with its charts: ${report.artefacts.html})` : ''),
+  );
   if (report.verdict === 'pass') {
     lines.push(
       report.artefacts.signature

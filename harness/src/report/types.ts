@@ -1,8 +1,9 @@
 // The gate report: the one artefact promotion trusts (see ARCHITECTURE.md).
-import type { ThresholdResult } from '../gate/index.ts';
+import type { Comparison, ThresholdResult } from '../gate/index.ts';
+import type { ChartName } from './charts.ts';
 import type { AppImage, ImageRecord } from '../images/index.ts';
 import type { DrillVerdict, FaultsRecord } from '../faults/index.ts';
-import type { LoadFigures, MachineStall, Reconciliation } from '../load/index.ts';
+import type { LoadFigures, LoadSeriesPoint, MachineStall, Reconciliation } from '../load/index.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 export type { ImageRecord } from '../images/index.ts';
@@ -37,6 +38,8 @@ export interface ServiceRecord {
   cpuPeakPercent?: number;
   memoryPeakBytes?: number;
   memoryLimitBytes?: number;
+  /** The container's CPU limit in percent of one core (cpus: '0.5' is 50). */
+  cpuLimitPercent?: number;
   /** CPU (percent of one core) and memory in use, sampled every few seconds from up to collect. */
   usage?: { at: number; cpuPercent: number; memoryBytes: number }[];
   /** Relative to the report's folder. */
@@ -45,6 +48,8 @@ export interface ServiceRecord {
 
 export interface PhaseRecord {
   name: string;
+  /** Epoch ms the phase began. */
+  startedAt?: number;
   status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   detail?: string;
@@ -70,14 +75,15 @@ export interface LoadRecord extends LoadFigures {
   /** More than half the requests failed, so k6 stopped the run early (the gate fails). */
   abortedEarly: boolean;
   durationMs: number;
+  /** The load over time, per 5 s (from k6's log of every request). */
+  series?: LoadSeriesPoint[];
   /** Moments the whole machine stopped during the load (a paused VM, a starved host); absent when none. */
   machineStalls?: MachineStall[];
   /** The database against what the load was told; null when it could not be read. */
   reconciliation: (Reconciliation & { lost: number }) | null;
   /** Why the database could not be read, when it could not. */
   reconciliationError?: string;
-  /** k6's summary (JSON), its HTML dashboard report, its output, the acknowledged writes. */
-  /** k6's summary, its HTML dashboard, its output, the acknowledged writes; with drills, every request (CSV). */
+  /** k6's summary, its HTML dashboard, its output, the acknowledged writes, every request (gzipped CSV). */
   files: { summary: string; dashboard: string; log: string; console: string; requests?: string };
 }
 
@@ -104,7 +110,8 @@ export interface KubernetesRecord {
 }
 
 export interface ReportWarning {
-  name: 'browser_flow_skipped';
+  /** browser_flow_skipped: no browser here; relative_warning: a figure worse than the baseline's, within its failing band. */
+  name: 'browser_flow_skipped' | 'relative_warning';
   detail: string;
 }
 
@@ -130,6 +137,12 @@ export interface SimReport {
   /** The Compose that ran the stack and the builder of the images (2.40.3; BuildKit (buildx v0.38.2)). */
   toolchain?: { compose: string; builder: string };
   thresholds: ThresholdResult[];
+  /** What the run did (platform, load, drills): runs of one kind are compared with each other. */
+  runKind?: string;
+  /** The run this one was compared with, when there was one. */
+  baseline?: { runId: string; report: string; chosen: string; commit: string };
+  /** The relative objectives: this run against the baseline (all "no baseline" without one). */
+  comparisons?: Comparison[];
   /** What did not fail the gate but a reviewer must see (browser_flow_skipped: no browser on this machine). */
   warnings?: ReportWarning[];
   scenarios: ScenarioRecord[];
@@ -149,6 +162,10 @@ export interface SimReport {
     dir: string;
     json: string;
     markdown: string;
+    /** report.md as one self-contained page, the charts inline. */
+    html?: string;
+    /** Each chart's SVG. */
+    charts?: Partial<Record<ChartName, string>>;
     junit: string;
     /** report.json.sig: the ed25519 signature of report.json, when GATE_SIGNING_KEY was set. */
     signature?: string;

@@ -1,18 +1,30 @@
 // Puts a finished (or failed) run together as the gate report.
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { composeFlavour, imageBuilder, imageId } from '../docker/index.ts';
 import type { RunFailure } from '../errors/index.ts';
 import { drillVerdicts } from '../faults/index.ts';
-import { judge, type Threshold } from '../gate/index.ts';
+import {
+  compareRun,
+  judge,
+  type Comparison,
+  type Metrics,
+  type RelativeObjective,
+  type Threshold,
+} from '../gate/index.ts';
 import { gitInfo } from '../git/index.ts';
 import { baseImages, imageReferences, type ImageSet } from '../images/index.ts';
-import type {
-  KubernetesRecord,
-  PhaseRecord,
-  ReportWarning,
-  ScenarioRecord,
-  ServiceRecord,
-  SimReport,
+import {
+  baselineValue,
+  comparisonLine,
+  latestPassing,
+  type Baseline,
+  type KubernetesRecord,
+  type PhaseRecord,
+  type ReportWarning,
+  type ScenarioRecord,
+  type ServiceRecord,
+  type SimReport,
 } from '../report/index.ts';
 import { rehearsalFile } from '../rehearsal/index.ts';
 import type { LoadOutcome } from './load-phase.ts';
@@ -25,6 +37,10 @@ export interface RunOutcome {
   setup: RunSetup;
   env: NodeJS.ProcessEnv;
   thresholds: Threshold[];
+  relative: RelativeObjective[];
+  baseline: Baseline | 'latest' | 'none';
+  /** What the run did, in words (report.runKind). */
+  kind: string;
   images: ImageSet | undefined;
   scenarios: ScenarioOutcome | undefined;
   load: LoadOutcome | undefined;
@@ -78,22 +94,64 @@ async function toolchain(): Promise<Pick<SimReport, 'toolchain'>> {
   }
 }
 
-/** A browser flow skipped for want of a browser: loud in the report, and a failed gate in CI. */
-function warningsOf(scenarios: ScenarioRecord[]): { warnings?: ReportWarning[] } {
-  const warnings = scenarios
-    .filter((record) => record.noBrowser)
-    .map((record) => ({
-      name: 'browser_flow_skipped' as const,
-      detail: `the ${record.name} did not run: ${record.skipped ?? 'no browser'}; in CI (CI=true) this fails the gate`,
-    }));
+/**
+ * A browser flow skipped for want of a browser: loud in the report, and a
+ * failed gate in CI. A figure worse than the baseline's within its failing band.
+ */
+function warningsOf(scenarios: ScenarioRecord[], comparisons: Comparison[]): { warnings?: ReportWarning[] } {
+  const warnings: ReportWarning[] = [
+    ...scenarios
+      .filter((record) => record.noBrowser)
+      .map((record) => ({
+        name: 'browser_flow_skipped' as const,
+        detail: `the ${record.name} did not run: ${record.skipped ?? 'no browser'}; in CI (CI=true) this fails the gate`,
+      })),
+    ...comparisons
+      .filter((comparison) => comparison.verdict === 'warning')
+      .map((comparison) => ({
+        name: 'relative_warning' as const,
+        detail: `${comparisonLine(comparison)}: worse than the baseline, within the failing band`,
+      })),
+  ];
   return warnings.length ? { warnings } : {};
+}
+
+/** The relative objectives against the baseline, and which run that was. */
+async function compareWithBaseline(outcome: RunOutcome, metrics: Metrics) {
+  const { setup } = outcome;
+  const baseline =
+    outcome.baseline === 'latest'
+      ? await latestPassing(dirname(setup.dir), outcome.kind, setup.runId)
+      : outcome.baseline === 'none'
+        ? undefined
+        : outcome.baseline;
+  const comparisons = compareRun(
+    outcome.relative,
+    metrics,
+    baseline ? (objective) => baselineValue(baseline.report, objective) : undefined,
+  );
+  return {
+    comparisons,
+    ...(baseline
+      ? {
+          baseline: {
+            runId: baseline.report.runId,
+            report: baseline.file,
+            chosen: baseline.chosen,
+            commit: baseline.report.git.sha,
+          },
+        }
+      : {}),
+  };
 }
 
 export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
   const { failure, images, setup } = outcome;
   const metrics = gateMetrics(outcome);
   const gate = failure ? { ok: false, thresholds: [] } : judge(metrics, outcome.thresholds);
-  const verdict = failure ? 'error' : gate.ok ? 'pass' : 'fail';
+  const compared = failure ? { comparisons: [] } : await compareWithBaseline(outcome, metrics);
+  const regressed = compared.comparisons.some((comparison) => comparison.verdict === 'fail');
+  const verdict = failure ? 'error' : gate.ok && !regressed ? 'pass' : 'fail';
   const references = images ? imageReferences(images) : { backend: '', frontend: '', proxy: '' };
   const settings = await stackSettings(rehearsalFile, outcome.env, {
     ...baseImages(outcome.env),
@@ -132,7 +190,9 @@ export async function assembleReport(outcome: RunOutcome): Promise<SimReport> {
     config: { composeFile, ...(files ? { files } : {}), env: settings, thresholds },
     ...(await toolchain()),
     thresholds: gate.thresholds,
-    ...warningsOf(scenarios),
+    runKind: outcome.kind,
+    ...compared,
+    ...warningsOf(scenarios, compared.comparisons),
     scenarios,
     services: outcome.services,
     phases: outcome.phases,

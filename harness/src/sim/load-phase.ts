@@ -1,14 +1,17 @@
 // The load phase: the k6 journey against the rehearsal with the gate's own
 // thresholds, then the reconciliation with its database. A k6 that could not
 // run stops the run; crossed thresholds are the gate's to judge.
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { RunFailure } from '../errors/index.ts';
-import { k6Thresholds, trendStats, type Threshold } from '../gate/index.ts';
+import { k6Thresholds, trendStats, type RelativeObjective, type Threshold } from '../gate/index.ts';
 import { DrillsFailed, runLoadWithDrills, type DrillPlan, type JudgedFaults } from '../faults/index.ts';
 import {
   abortedEarly,
   describeReconciliation,
   describeStalls,
+  loadSeries,
+  readLoadSamples,
   runLoad,
   watchStalls,
   tasksLost,
@@ -27,6 +30,8 @@ export interface LoadPhaseInput {
   dir: string;
   runId: string;
   thresholds: Threshold[];
+  /** Objectives against the baseline: k6 must report their metrics too. */
+  relative: RelativeObjective[];
   /** Aborted by an interrupt: k6 is stopped at once. */
   signal: AbortSignal;
   /** How often the elapsed time is shown (a terminal: every second; a CI log: less often). */
@@ -57,8 +62,8 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     caCertificate: rehearsal.caCertificate,
     outDir: `${input.dir}/load`,
     runTag: input.runId,
-    thresholds: k6Thresholds(input.thresholds),
-    trendStats: trendStats(input.thresholds),
+    thresholds: k6Thresholds(input.thresholds, input.relative),
+    trendStats: trendStats([...input.thresholds, ...input.relative]),
     projectName: rehearsal.projectName,
     ...(rehearsal.database ? { database: rehearsal.database } : {}),
     signal: input.signal,
@@ -66,12 +71,15 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
   };
   const { outcome, faults, requestsFile, duration } = await (async () => {
     if (!input.drills) {
+      const requestsFile = `${options.outDir}/requests.csv.gz`;
       const plain = await runLoad({
         ...options,
         profile: load.profile,
         ...(load.duration ? { duration: load.duration } : {}),
+        // Every request with its time: the report charts the load over time from it.
+        outputs: [`csv=${requestsFile}`],
       });
-      return { outcome: plain, faults: undefined, requestsFile: undefined, duration: load.duration };
+      return { outcome: plain, faults: undefined, requestsFile, duration: load.duration };
     }
     try {
       const drilled = await runLoadWithDrills({
@@ -110,6 +118,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     });
   }
   const lost = reconciliation ? tasksLost(reconciliation) : null;
+  const series = existsSync(requestsFile) ? loadSeries((await readLoadSamples(requestsFile)).requests) : [];
   const file = (path: string) => relative(input.dir, path);
   output(
     reconciliation
@@ -129,6 +138,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
       durationMs: Math.round(performance.now() - started),
       ...(machineStalls.length ? { machineStalls } : {}),
       ...figures,
+      ...(series.length ? { series } : {}),
       // A database that could not be read is not "nothing lost": tasks_lost stays unmeasured.
       reconciliation: reconciliation ? { ...reconciliation, lost: lost ?? 0 } : null,
       ...(outcome.reconciliationError ? { reconciliationError: outcome.reconciliationError } : {}),
@@ -137,7 +147,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
         dashboard: file(result.dashboardPath),
         log: file(outcome.logPath),
         console: file(result.consolePath),
-        ...(requestsFile ? { requests: file(requestsFile) } : {}),
+        requests: file(requestsFile),
       },
     },
   };

@@ -3,7 +3,7 @@
 // interrupt; --keep leaves the stack up instead (not after an interrupt).
 import { removeProject } from '../docker/index.ts';
 import { RunFailure } from '../errors/index.ts';
-import { renderSummary, writeReport, type SimReport } from '../report/index.ts';
+import { renderSummary, runKind, writeReport, type SimReport } from '../report/index.ts';
 import { assembleReport } from './assemble.ts';
 import { loadPhase, type LoadOutcome } from './load-phase.ts';
 import { doctorPhase, imagesPhase } from './machine-phases.ts';
@@ -74,6 +74,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
         dir: setup.dir,
         runId: setup.runId,
         thresholds: options.thresholds,
+        relative: options.relative,
         signal: interrupts.signal,
         tickMs: options.progress.isTTY ? 1000 : 15_000,
         drills: options.faults,
@@ -105,6 +106,13 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     setup,
     env: options.env,
     thresholds: options.thresholds,
+    relative: options.relative,
+    baseline: options.baseline,
+    kind: runKind({
+      platform: options.platform,
+      load: options.load,
+      drills: options.faults?.drills.map((drill) => drill.name) ?? null,
+    }),
     images: produced.images,
     scenarios: produced.scenarios,
     load: produced.load,
@@ -115,9 +123,9 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     ...(stack && 'platform' in stack.rehearsal ? { kubernetes: kubernetesRecord(stack.rehearsal) } : {}),
     ...((failure ?? teardownFailure) ? { failure: failure ?? teardownFailure } : {}),
   });
-  await writeReport(report, options.env);
-  options.progress.write(`${renderSummary(report)}\n`);
-  return report;
+  const written = await writeReport(report, options.env);
+  options.progress.write(`${renderSummary(written)}\n`);
+  return written;
 }
 
 const asRunFailure = (error: unknown, step: string): RunFailure =>

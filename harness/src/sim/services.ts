@@ -33,6 +33,7 @@ export function serviceRecords(input: {
             memoryPeakBytes: usage.memoryPeakBytes,
             // The engine reports the host's memory for a container without a limit: not a limit.
             ...(container?.memoryLimit ? { memoryLimitBytes: container.memoryLimit } : {}),
+            ...(container?.cpuLimit ? { cpuLimitPercent: Math.round(container.cpuLimit * 100) } : {}),
             usage: usage.samples.map(({ at, cpuPercent, memoryBytes }) => ({ at, cpuPercent, memoryBytes })),
           }
         : {}),

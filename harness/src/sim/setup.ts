@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DrillPlan } from '../faults/index.ts';
-import type { Threshold } from '../gate/index.ts';
+import type { RelativeObjective, Threshold } from '../gate/index.ts';
 import type { LoadProfile } from '../load/index.ts';
 import { projectName } from '../projects/index.ts';
+import type { Baseline } from '../report/index.ts';
 import { rehearsalDefaults } from '../rehearsal/index.ts';
 
 export interface SimLoad {
@@ -17,6 +18,10 @@ export interface SimOptions {
   /** Where the rehearsal runs: Compose (docker-compose.prod.yml) or the local Kubernetes cluster (the chart). */
   platform: 'compose' | 'kubernetes';
   thresholds: Threshold[];
+  /** Objectives against the baseline (--relative, and the load's defaults). */
+  relative: RelativeObjective[];
+  /** The run to compare with: one named (--baseline), the latest passing run of the same kind, or none. */
+  baseline: Baseline | 'latest' | 'none';
   /** The k6 load after the scenarios; null: none (--no-load). */
   load: SimLoad | null;
   /** Fault drills during the load (--faults); null: none. */

@@ -3,7 +3,7 @@
 // to the other replica meanwhile, and only what was in flight on it is lost.
 import { crashMainProcess } from '../../docker/index.ts';
 import { secondsBetween, type Drill, type DrillCheck, type Episode } from '../drill.ts';
-import type { RequestSample } from '../requests.ts';
+import type { RequestSample } from '../../load/index.ts';
 import { describeSamples, healthyAgain, pick, snapshot, stayedUp } from './support.ts';
 
 export const replicaCrash: Drill = {
