@@ -42,15 +42,15 @@ export const relaxedLatency = {
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
-  { via = 'node' }: { via?: 'node' | 'npm' } = {},
+  { via = 'node', root = repoRoot }: { via?: 'node' | 'npm'; root?: string } = {},
 ): CliRun {
   const [command = '', ...rest] = args;
   const [file, argv] =
     via === 'npm'
       ? ['npm', ['run', '--silent', command, '--', ...rest]]
-      : [process.execPath, [join(repoRoot, 'harness/src/cli/main.ts'), ...args]];
+      : [process.execPath, [join(root, 'harness/src/cli/main.ts'), ...args]];
   const child = spawn(file, argv, {
-    cwd: repoRoot,
+    cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,5 +93,6 @@ export function startCli(
   };
 }
 
-export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
-  startCli(args, env).done;
+/** The command line to its end; `root` runs another checkout's harness (a worktree with a change). */
+export const runCli = (args: string[], env: Record<string, string> = {}, root?: string): Promise<CliResult> =>
+  startCli(args, env, root ? { root } : {}).done;

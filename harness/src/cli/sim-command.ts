@@ -110,7 +110,7 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     ci: inCi(env),
   });
   const relative = resolveRelative(
-    relativeDefaults({ load: load !== null, drills: faults !== null, groups: endpointGroups }),
+    relativeDefaults({ profile: load?.profile ?? null, drills: faults !== null, groups: endpointGroups }),
     values.relative ?? [],
   );
   const unmeasured = load

@@ -78,19 +78,20 @@ describe('relative objectives', () => {
   });
 
   it('defaults to the p95 of every request and each endpoint group with a load, the steady state with drills', () => {
-    expect(relativeDefaults({ load: false, drills: false, groups: ['chat'] })).toEqual([]);
-    expect(relativeDefaults({ load: true, drills: false, groups: ['chat'] })).toEqual([
+    expect(relativeDefaults({ profile: null, drills: false, groups: ['chat'] })).toEqual([]);
+    expect(relativeDefaults({ profile: 'smoke', drills: false, groups: ['chat'] })).toEqual([]);
+    expect(relativeDefaults({ profile: 'load', drills: false, groups: ['chat'] })).toEqual([
       'http_req_duration=p(95)<=+25%/+50%',
       'http_req_duration{group:chat}=p(95)<=+25%/+50%',
     ]);
-    expect(relativeDefaults({ load: true, drills: true, groups: ['chat'] })).toEqual([
+    expect(relativeDefaults({ profile: 'load', drills: true, groups: ['chat'] })).toEqual([
       'steady_req_duration=p(95)<=+25%/+50%',
     ]);
   });
 
   it('lets --relative replace the defaults of the metric it names', () => {
     const objectives = resolveRelative(
-      relativeDefaults({ load: true, drills: false, groups: ['tasks:list'] }),
+      relativeDefaults({ profile: 'load', drills: false, groups: ['tasks:list'] }),
       [`${listP95}=p(99)<=+10%`],
     );
     expect(objectives.map((o) => `${o.metric}=${o.expression}`)).toEqual([

@@ -83,13 +83,17 @@ export function parseRelative(entry: string): RelativeObjective {
   };
 }
 
-/** A load's defaults: the p95 of every request and of each endpoint group may grow 25% freely, 50% with a warning. */
+/**
+ * A load's defaults: the p95 of every request and of each endpoint group may
+ * grow 25% freely, 50% with a warning. The smoke profile (one user, a few
+ * visits) measures too few requests for a p95 worth comparing: none there.
+ */
 export function relativeDefaults(options: {
-  load: boolean;
+  profile: string | null;
   drills: boolean;
   groups: readonly string[];
 }): string[] {
-  if (!options.load) return [];
+  if (!options.profile || options.profile === 'smoke') return [];
   // With drills the load's figures include the faults: its steady state is what compares.
   if (options.drills) return ['steady_req_duration=p(95)<=+25%/+50%'];
   return [
@@ -105,7 +109,9 @@ export function resolveRelative(defaults: string[], flags: string[]): RelativeOb
   return [...defaults.map(parseRelative).filter((objective) => !replaced.has(objective.metric)), ...named];
 }
 
-const round = (value: number) => Math.round(value * 1000) / 1000;
+/** Milliseconds to a tenth (as the report shows latency), anything else to a thousandth. */
+const rounder = (unit: string) => (value: number) =>
+  unit === 'ms' ? Math.round(value * 10) / 10 : Math.round(value * 1000) / 1000;
 
 /** One objective: this run's value against the baseline's (`baselineValue`, null when it has none). */
 export function compareWithBaseline(
@@ -114,6 +120,7 @@ export function compareWithBaseline(
   baseline: number | null | undefined,
 ): Comparison {
   const unit = metricInfo(objective.metric)?.unit ?? '';
+  const round = rounder(unit);
   const base = { metric: objective.metric, expression: objective.expression, unit };
   const shown = { measured: measured === null ? null : round(measured) };
   if (baseline === undefined)

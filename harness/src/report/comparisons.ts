@@ -1,5 +1,5 @@
 // The relative objectives in words: this run against the baseline, side by side.
-import { relative as relativePath } from 'node:path';
+import { dirname, join, relative as relativePath } from 'node:path';
 import { markdownTable } from './format.ts';
 import type { Comparison } from '../gate/index.ts';
 import type { SimReport } from './types.ts';
@@ -33,7 +33,8 @@ export function baselineSentence(report: SimReport, linkFrom?: string): string {
       'so the relative objectives compared nothing and failed nothing.'
     );
   }
-  const file = linkFrom ? relativePath(linkFrom, baseline.report) : baseline.report;
+  const markdown = join(dirname(baseline.report), 'report.md');
+  const file = linkFrom ? relativePath(linkFrom, markdown) : markdown;
   return (
     `Baseline: run ${baseline.runId} (commit \`${baseline.commit.slice(0, 12)}\`, ${baseline.chosen}; ` +
     `${report.runKind ?? ''}), [its report](${file}).`
