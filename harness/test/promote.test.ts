@@ -617,6 +617,20 @@ describe('npm run promote', () => {
     expect(run.stderr.trim()).toMatch(/--environment qa: one of production, staging$/);
   });
 
+  it('in CI, refuses to promote a release whose browser flow could not run, before deploying anything', async () => {
+    const serving = async () => ({
+      backend: (await platform.railway().current())?.id,
+      frontend: await platform.vercel().serving(),
+    });
+    const before = await serving();
+    const run = await promote([], { CI: 'true', CHROMIUM_PATH: '/nowhere/chromium' });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(
+      /CI=true: the smoke's browser flow cannot run here \(CHROMIUM_PATH=\/nowhere\/chromium does not exist: .*\); or pass --no-browser/,
+    );
+    expect(await serving()).toEqual(before);
+  });
+
   it('leaves nothing behind when the stand-ins stop: containers, network, volumes, the registry names', async () => {
     await platforms.close();
     expect(await projectLeftovers(platforms.project)).toEqual([]);

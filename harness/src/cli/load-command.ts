@@ -6,8 +6,8 @@ import { UsageError } from '../errors/index.ts';
 import {
   describeReconciliation,
   describeStalls,
-  findK6,
   k6Missing,
+  resolveK6,
   runLoad,
   tasksLost,
   watchStalls,
@@ -105,7 +105,9 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   }
   const load = loadOptions(values, faults ? 'load' : 'smoke');
   const given = values.target === undefined ? undefined : { baseUrl: targetUrl('--target', values.target) };
-  if (!findK6(env)) throw new UsageError(k6Missing);
+  const k6 = await resolveK6(env);
+  if (!k6) throw new UsageError(k6Missing(env));
+  if (k6.kind === 'image') process.stderr.write(`k6 is not on PATH: it runs from ${k6.image} (Docker)\n`);
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = join(reportsDir(values['reports-dir']), `load-${stamp}`);

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { chromiumMissingFor, findChromium } from '@todo/scenarios';
 import { UsageError } from '../errors/index.ts';
+import { inCi } from '../gate/index.ts';
 import { repoRoot } from '../paths.ts';
 import {
   environments,
@@ -78,6 +80,11 @@ export async function promoteCommand(args: string[], env: NodeJS.ProcessEnv): Pr
   }
   if (values['no-browser'] && values['browser-smoke'])
     throw new UsageError('--no-browser and --browser-smoke: one or the other');
+  // In CI the release's browser flow must run, as the gate's does: refused before anything is deployed.
+  if (inCi(env) && !values['no-browser'] && !values['dry-run'] && !findChromium(env))
+    throw new UsageError(
+      `CI=true: the smoke's browser flow cannot run here (${chromiumMissingFor(env)}); or pass --no-browser to promote on the API scenarios alone`,
+    );
   const reportPath = resolve(env.INIT_CWD ?? process.cwd(), values.report);
   const common = {
     reportPath,

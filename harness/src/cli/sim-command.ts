@@ -4,7 +4,7 @@ import { drillThresholds, platformDrills } from '../faults/index.ts';
 import { inCi, metricInfo, relativeDefaults, resolveRelative, resolveThresholds } from '../gate/index.ts';
 import { endpointGroups } from '@todo/loadtests/thresholds';
 import { localClusterUnavailable } from '../kubernetes/index.ts';
-import { findK6, k6Missing } from '../load/index.ts';
+import { k6Missing, resolveK6 } from '../load/index.ts';
 import { namedBaseline, readKey, signBytes, type Baseline } from '../report/index.ts';
 import { runSim } from '../sim/index.ts';
 import {
@@ -101,7 +101,12 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   }
   const faults = values.faults || values.drills !== undefined ? faultOptions({ ...values, platform }) : null;
   const load = values['no-load'] ? null : loadOptions(values, 'load');
-  if (load && !findK6(env)) throw new UsageError(`${k6Missing} (or run npm run sim -- --no-load)`);
+  const k6 = load ? await resolveK6(env) : undefined;
+  if (load && !k6) throw new UsageError(`${k6Missing(env)} (or run npm run sim -- --no-load)`);
+  if (k6?.kind === 'image')
+    (values.json ? process.stderr : process.stdout).write(
+      `k6 is not on PATH: the load runs from ${k6.image} (Docker)\n`,
+    );
   const thresholds = resolveThresholds({
     flags: values.threshold ?? [],
     env: env.SIM_THRESHOLDS,

@@ -2,26 +2,15 @@
 // it wrote: the summary as JSON, k6's HTML dashboard report, its console output
 // (the acknowledged writes, for reconciliation).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { abortThreshold } from '@todo/loadtests/thresholds';
 import { repoRoot } from '../paths.ts';
+import { k6Command, k6Missing, resolveK6, type K6Runner } from './k6-runner.ts';
 import { parseWriteLog, type WriteLog } from './writes.ts';
-
-export const k6Missing =
-  'k6 is not installed: bash scripts/k6.sh builds it with Go (npm run provision runs it), or install k6 1.x from grafana.com/docs/k6';
-
-/** k6 on PATH, or undefined. */
-export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const name = process.platform === 'win32' ? 'k6.exe' : 'k6';
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 export type LoadProfile = 'smoke' | 'load' | 'spike' | 'soak' | 'capacity';
 export const loadProfiles: readonly LoadProfile[] = ['smoke', 'load', 'spike', 'soak', 'capacity'];
@@ -50,6 +39,8 @@ export interface LoadOptions {
   vars?: Record<string, string>;
   /** More k6 outputs, e.g. csv=<file> (the capacity benchmark reads each request's time from it). */
   outputs?: string[];
+  /** Which k6: by default the one on PATH, else Grafana's image (resolveK6). */
+  runner?: K6Runner;
 }
 
 export interface LoadResult {
@@ -79,14 +70,14 @@ const systemBundle = [
 ];
 
 export async function runK6(options: LoadOptions): Promise<LoadResult> {
-  const k6 = findK6();
-  if (!k6) throw new Error(k6Missing);
-  await mkdir(options.outDir, { recursive: true });
-  const summaryPath = join(options.outDir, 'summary.json');
-  const dashboardPath = join(options.outDir, 'dashboard.html');
-  const consolePath = join(options.outDir, 'console.log');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const runner = options.runner ?? (await resolveK6());
+  if (!runner) throw new Error(k6Missing());
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const summaryPath = join(outDir, 'summary.json');
+  const dashboardPath = join(outDir, 'dashboard.html');
+  const consolePath = join(outDir, 'console.log');
+  const env: Record<string, string> = {
     K6_WEB_DASHBOARD: 'true',
     K6_WEB_DASHBOARD_PORT: '-1',
     K6_WEB_DASHBOARD_EXPORT: dashboardPath,
@@ -102,7 +93,7 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
   if (options.caCertificate) {
     // Go reads SSL_CERT_FILE for its roots: the system's plus the stack's own CA.
     const system = systemBundle.find((file) => existsSync(file));
-    const bundle = join(options.outDir, 'ca.pem');
+    const bundle = join(outDir, 'ca.pem');
     await writeFile(bundle, `${system ? await readFile(system, 'utf8') : ''}\n${options.caCertificate}`);
     env.SSL_CERT_FILE = bundle;
   }
@@ -122,8 +113,18 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
     if (value !== undefined) args.push('-e', `${name}=${value}`);
   for (const output of options.outputs ?? []) args.push('--out', output);
   args.push(resolve(repoRoot, 'loadtests', options.script ?? 'journey.ts'));
+  const command = k6Command(runner, {
+    args,
+    env,
+    mounts: [repoRoot.replace(/\/$/, ''), outDir],
+    name: `todo-k6-${options.runTag.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(3).toString('hex')}`,
+  });
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(k6, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command.file, command.argv, {
+      cwd: repoRoot,
+      env: command.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         if (line) options.onLine?.(line);
@@ -132,6 +133,7 @@ export async function runK6(options: LoadOptions): Promise<LoadResult> {
     // Interrupted: k6 would stop gracefully (up to 30 s); nobody waits for its summary now.
     const stop = () => {
       child.kill('SIGKILL');
+      void command.stop?.();
     };
     if (options.signal?.aborted) stop();
     options.signal?.addEventListener('abort', stop, { once: true });
