@@ -23,8 +23,11 @@ export interface LoadSeriesPoint {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** The report's periods. */
+export const seriesPeriodMs = 5_000;
+
 /** Requests in periods of `periodMs` from the first one; a quiet period is a point with no requests. */
-export function loadSeries(requests: readonly SeriesRequest[], periodMs = 5_000): LoadSeriesPoint[] {
+export function loadSeries(requests: readonly SeriesRequest[], periodMs = seriesPeriodMs): LoadSeriesPoint[] {
   if (!requests.length) return [];
   const first = requests.reduce((min, r) => Math.min(min, r.at), Infinity);
   const last = requests.reduce((max, r) => Math.max(max, r.at), -Infinity);

@@ -1,9 +1,11 @@
 // The charts carry the run's measured numbers: each mark's aria-label (what
 // Vega writes for screen readers) is read back from the SVG files.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../paths.ts';
+import { reportCharts } from './charts.ts';
 import { renderSummary, writeReport, type SimReport } from './index.ts';
 
 const start = Date.parse('2026-12-04T10:00:00.000Z');
@@ -159,11 +161,14 @@ describe('the report’s charts', () => {
     expect(marks).toContainEqual(expect.objectContaining({ group: 'chat', threshold: '30' }));
   });
 
-  it('draws the load over time, in seconds from the run’s start', async () => {
+  it('draws the load over time, in seconds from the run’s start, each drill shaded and named', async () => {
     const marks = await marksOf(written.artefacts.charts?.load ?? '');
-    expect(marks).toContainEqual(expect.objectContaining({ second: '80', percentile: 'p95Ms', ms: '33.4' }));
-    expect(marks).toContainEqual(expect.objectContaining({ second: '75', 'requests/s': '60' }));
-    expect(marks).toContainEqual(expect.objectContaining({ second: '80', failed: '2' }));
+    // Each 5 s period at its middle.
+    expect(marks).toContainEqual(
+      expect.objectContaining({ second: '82.5', percentile: 'p95Ms', ms: '33.4' }),
+    );
+    expect(marks).toContainEqual(expect.objectContaining({ second: '77.5', 'requests/s': '60' }));
+    expect(marks).toContainEqual(expect.objectContaining({ second: '82.5', failed: '2' }));
   });
 
   it('draws each service’s CPU and memory with its limits', async () => {
@@ -215,6 +220,77 @@ describe('the report’s charts', () => {
     );
     expect(renderSummary(written)).toContain(
       'relative objectives: no baseline yet (compose; load load; no drills), nothing compared',
+    );
+  });
+});
+
+describe('the committed example report (docs/example-report/)', () => {
+  it('has every chart, each carrying the numbers its report.json measured', async () => {
+    const root = join(repoRoot, 'docs', 'example-report');
+    const runs = (await readdir(root, { withFileTypes: true })).filter((entry) => entry.isDirectory());
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) {
+      const dir = join(root, run.name);
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as SimReport;
+      const chart = (name: string) => marksOf(join(dir, 'charts', `${name}.svg`));
+      const latency = await chart('latency');
+      for (const row of report.load?.latency ?? [])
+        expect(latency).toContainEqual(expect.objectContaining({ percentile: 'p95', ms: String(row.p95) }));
+      const load = await chart('load');
+      for (const point of report.load?.series ?? [])
+        expect(load).toContainEqual(
+          expect.objectContaining({ 'requests/s': String(point.requestsPerSecond) }),
+        );
+      const services = await chart('services');
+      const backend = report.services.find((service) => service.service === 'backend-1');
+      expect(services).toContainEqual(
+        expect.objectContaining({
+          service: 'backend-1',
+          value: String(Math.round((backend?.usage?.[0]?.cpuPercent ?? -1) * 10) / 10),
+        }),
+      );
+      const phases = await chart('phases');
+      for (const phase of report.phases.filter((p) => p.status !== 'skipped'))
+        expect(phases).toContainEqual(
+          expect.objectContaining({
+            phase: phase.name,
+            seconds: String(Math.round(phase.durationMs / 100) / 10),
+          }),
+        );
+    }
+  });
+});
+
+describe('the load chart with fault drills', () => {
+  it('shades each drill from its fault to the recovery, on the run’s time axis, and names it once', () => {
+    const dir = '/nowhere';
+    const episode = (injected: number, recovered: number | null) => ({
+      injectedAt: start + injected,
+      clearedAt: start + injected + 1_000,
+      recoveredAt: recovered === null ? null : start + recovered,
+      recoverySeconds: null,
+    });
+    const faults = {
+      drills: [
+        { drill: 'postgres_restart', episodes: [episode(125_500, 126_700), episode(145_600, 147_100)] },
+        { drill: 'redis_outage', episodes: [episode(185_800, null)] },
+      ],
+    } as unknown as SimReport['faults'];
+    const load = reportCharts({ ...measuredRun(dir), faults }).find((chart) => chart.name === 'load');
+    const spec = JSON.stringify(load?.spec);
+    expect(spec).toContain(
+      JSON.stringify([
+        { drill: 'postgres_restart', from: 125.5, to: 126.7 },
+        { drill: 'postgres_restart', from: 145.6, to: 147.1 },
+        // Never recovered: shaded until the fault was cleared.
+        { drill: 'redis_outage', from: 185.8, to: 186.8 },
+      ]),
+    );
+    expect(spec).toContain(
+      JSON.stringify([
+        { drill: 'postgres_restart', from: 125.5, to: 126.7 },
+        { drill: 'redis_outage', from: 185.8, to: 186.8 },
+      ]),
     );
   });
 });

@@ -2,6 +2,7 @@
 // latency per endpoint group against its threshold, the load over time with
 // the drills on its time axis, each service's CPU and memory against its
 // limits, and the run's phases. Every time axis counts seconds from the run's start.
+import { seriesPeriodMs } from '../load/index.ts';
 import type { ChartSpec } from './vega.ts';
 import type { SimReport } from './types.ts';
 
@@ -138,22 +139,46 @@ function loadChart(report: SimReport): Chart | undefined {
   const series = report.load?.series ?? [];
   if (!series.length) return undefined;
   const toSeconds = secondsFrom(Date.parse(report.startedAt));
-  const points = series.map((point) => ({ ...point, second: toSeconds(point.at) }));
+  // Each period drawn at its middle: a fault's spike sits inside the fault's shading.
+  const points = series.map((point) => ({ ...point, second: toSeconds(point.at + seriesPeriodMs / 2) }));
   const drills = drillWindows(report, toSeconds);
-  const x = { field: 'second', type: 'quantitative', title: 'seconds into the run' } as const;
-  const marks = drills.length
-    ? [
-        {
-          data: { values: drills },
-          mark: { type: 'rect', color: '#ffb300', opacity: 0.2 },
-          encoding: {
-            x: { field: 'from', type: 'quantitative' },
-            x2: { field: 'to' },
-            tooltip: [{ field: 'drill' }, { field: 'from' }, { field: 'to' }],
-          },
-        },
-      ]
-    : [];
+  // One time axis for the three panels, from the first period (or drill) to the last.
+  const seconds = [...points.map((p) => p.second), ...drills.flatMap((d) => [d.from, d.to])];
+  const domain = [
+    Math.floor(Math.min(...seconds) / 10) * 10,
+    Math.ceil((Math.max(...seconds) + 5) / 10) * 10,
+  ];
+  const x = {
+    field: 'second',
+    type: 'quantitative',
+    title: 'seconds into the run',
+    scale: { domain, nice: false, zero: false },
+  } as const;
+  const shading = {
+    data: { values: drills },
+    mark: { type: 'rect', color: '#ffb300', opacity: 0.2 },
+    encoding: {
+      x: { field: 'from', type: 'quantitative' },
+      x2: { field: 'to' },
+      tooltip: [{ field: 'drill' }, { field: 'from' }, { field: 'to' }],
+    },
+  };
+  // Each drill named once, at its first window, along the top of a panel.
+  const names = {
+    data: { values: drills.filter((d, i) => drills.findIndex((other) => other.drill === d.drill) === i) },
+    mark: {
+      type: 'text',
+      align: 'left',
+      baseline: 'top',
+      dx: 2,
+      dy: 2,
+      fontSize: 9,
+      angle: 0,
+      color: '#8d6e00',
+    },
+    encoding: { x: { field: 'from', type: 'quantitative' }, y: { value: 0 }, text: { field: 'drill' } },
+  };
+  const marks = drills.length ? [shading, names] : [];
   const panel = (title: string, layer: object) => ({
     height: 110,
     width: 560,
@@ -186,7 +211,7 @@ function loadChart(report: SimReport): Chart | undefined {
           },
         }),
         panel('requests per second', {
-          mark: { type: 'area', line: true, opacity: 0.3 },
+          mark: { type: 'area', line: true, point: { size: 8, filled: true }, opacity: 0.3 },
           encoding: {
             y: { field: 'requestsPerSecond', type: 'quantitative', title: 'requests/s' },
             tooltip: [{ field: 'second' }, { field: 'requestsPerSecond', title: 'requests/s' }],
