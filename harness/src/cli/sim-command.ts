@@ -31,7 +31,7 @@ ${loadFlagsHelp} (default load: ramp to 100 users and hold)
                          (also SIM_THRESHOLDS='NAME=EXPR;NAME=EXPR')
   --relative NAME=EXPR   an objective against the baseline (repeatable), replacing the defaults for NAME:
                          'http_req_duration{group:tasks:list}=p(95)<=+10%' fails beyond +10%;
-                         '...=p(95)<=+25%/+50%' warns beyond +25% and fails beyond +50% (the load's default,
+                         '...=p(95)<=+50%/+100%' warns beyond +50% and fails beyond +100% (the load's default,
                          for every request and each endpoint group; latency within 5 ms of the baseline passes)
   --baseline DIR         compare with this run (reports/<id> or its report.json) instead of the latest
                          passing run of the same kind (platform, load, drills) under the reports folder;

@@ -81,11 +81,11 @@ describe('relative objectives', () => {
     expect(relativeDefaults({ profile: null, drills: false, groups: ['chat'] })).toEqual([]);
     expect(relativeDefaults({ profile: 'smoke', drills: false, groups: ['chat'] })).toEqual([]);
     expect(relativeDefaults({ profile: 'load', drills: false, groups: ['chat'] })).toEqual([
-      'http_req_duration=p(95)<=+25%/+50%',
-      'http_req_duration{group:chat}=p(95)<=+25%/+50%',
+      'http_req_duration=p(95)<=+50%/+100%',
+      'http_req_duration{group:chat}=p(95)<=+50%/+100%',
     ]);
     expect(relativeDefaults({ profile: 'load', drills: true, groups: ['chat'] })).toEqual([
-      'steady_req_duration=p(95)<=+25%/+50%',
+      'steady_req_duration=p(95)<=+50%/+100%',
     ]);
   });
 
@@ -95,7 +95,7 @@ describe('relative objectives', () => {
       [`${listP95}=p(99)<=+10%`],
     );
     expect(objectives.map((o) => `${o.metric}=${o.expression}`)).toEqual([
-      'http_req_duration=p(95)<=+25%/+50%',
+      'http_req_duration=p(95)<=+50%/+100%',
       `${listP95}=p(99)<=+10%`,
     ]);
   });
