@@ -85,8 +85,8 @@ export function parseRelative(entry: string): RelativeObjective {
 
 /**
  * The load's default bands: a warning from half as slow again, a failure at
- * twice as slow. Narrower ones flap: seven identical default runs on the
- * two-core machine measured sign-in's p95 from 92 to 156 ms, two in a row
+ * twice as slow. Narrower ones flap: nine identical default runs on the
+ * two-core machine measured sign-in's p95 from 92 to 170 ms, two in a row
  * 112 then 156 ms (+39%) (docs/example-report/ and README, "Compared with the
  * last good run"). `--relative` sets tighter ones where a metric is steadier.
  */
