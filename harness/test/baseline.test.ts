@@ -3,7 +3,7 @@
 // the first by its relative objective — as a pull request is compared with main.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,29 @@ describe('npm run sim against the last good run', () => {
     listObjective,
   ];
   const simIn = (dir: string) => sim.map((arg) => arg || dir);
+
+  it('refuses a named baseline that is missing before anything starts; one of another kind compares nothing', async () => {
+    const missing = await runCli(['sim', '--baseline', join(reportsDir, 'nothing-here')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/--baseline .*nothing-here: no report\.json there$/);
+    const other = join(reportsDir, 'a-smoke-run');
+    await mkdir(other, { recursive: true });
+    await writeFile(
+      join(other, 'report.json'),
+      JSON.stringify({ runId: 'a-smoke-run', thresholds: [], runKind: 'compose; load smoke; no drills' }),
+    );
+    // --no-load: a quick run of another kind (no load) than the named one.
+    const mismatched = await runCli(
+      ['sim', '--no-load', '--no-browser', '--json', '--reports-dir', reportsDir, '--baseline', other],
+      relaxedLatency,
+    );
+    expect(mismatched.code, mismatched.stderr).toBe(0);
+    expect(mismatched.stderr).toContain(
+      `--baseline ${other}: that run was compose; load smoke; no drills, this one is compose; no load; no drills: nothing will be compared`,
+    );
+    expect((JSON.parse(mismatched.stdout) as SimReport).baseline).toBeUndefined();
+    await rm(other, { recursive: true });
+  });
 
   it('fails the slowed run on its relative line, side by side with the baseline, while its thresholds hold', async () => {
     const first = await runCli(simIn(reportsDir), relaxedLatency);

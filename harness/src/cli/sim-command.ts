@@ -5,7 +5,7 @@ import { inCi, metricInfo, relativeDefaults, resolveRelative, resolveThresholds 
 import { endpointGroups } from '@todo/loadtests/thresholds';
 import { localClusterUnavailable } from '../kubernetes/index.ts';
 import { k6Missing, resolveK6 } from '../load/index.ts';
-import { namedBaseline, readKey, signBytes, type Baseline } from '../report/index.ts';
+import { namedBaseline, readKey, runKind, signBytes, type Baseline } from '../report/index.ts';
 import { runSim } from '../sim/index.ts';
 import {
   faultOptions,
@@ -46,15 +46,26 @@ ${loadFlagsHelp} (default load: ramp to 100 users and hold)
   --startup-timeout S    seconds the stack may take to become healthy (default 180)
   Exit codes: 0 gate passed, 1 gate failed, 2 could not run.`;
 
-/** --baseline: a named run (checked now, before anything is built), none, or the latest passing run. */
-async function baseline(named: string | undefined): Promise<Baseline | 'latest' | 'none'> {
+/**
+ * --baseline: a named run (checked now, before anything is built), none, or
+ * the latest passing run. A named run of another kind compares with nothing,
+ * said up front (CI hands over main's last run, whatever a pull request changed).
+ */
+async function baseline(
+  named: string | undefined,
+  kind: string,
+  say: (line: string) => void,
+): Promise<Baseline | 'latest' | 'none'> {
   if (named === undefined) return 'latest';
   if (named === 'none') return 'none';
-  try {
-    return await namedBaseline(named);
-  } catch (error) {
+  const found = await namedBaseline(named).catch((error: unknown) => {
     throw new UsageError((error as Error).message);
-  }
+  });
+  if (found.report.runKind === kind) return found;
+  say(
+    `--baseline ${named}: that run was ${found.report.runKind ?? 'made by an older harness'}, this one is ${kind}: nothing will be compared`,
+  );
+  return 'none';
 }
 
 export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -129,7 +140,11 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     platform,
     thresholds,
     relative,
-    baseline: await baseline(values.baseline),
+    baseline: await baseline(
+      values.baseline,
+      runKind({ platform, load, drills: faults?.drills.map((drill) => drill.name) ?? null }),
+      (line) => (values.json ? process.stderr : process.stdout).write(`${line}\n`),
+    ),
     load,
     faults,
     keep: values.keep,

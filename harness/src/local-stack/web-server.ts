@@ -37,10 +37,16 @@ export async function startWebServer(options: {
     });
   };
 
-  const server: Server = createServer((incoming, outgoing) => {
-    if (incoming.url?.startsWith('/api/') || incoming.url === '/api') proxy(incoming, outgoing);
-    else files(incoming, outgoing);
-  });
+  const server: Server = createServer(
+    // Node closes an idle connection after 5 s by default; a client coming back
+    // after 6 s (a scenario waiting out a sign-out) could reuse a socket closing
+    // under it (ECONNRESET). As long as the backend keeps its own (Fastify: 72 s).
+    { keepAliveTimeout: 72_000 },
+    (incoming, outgoing) => {
+      if (incoming.url?.startsWith('/api/') || incoming.url === '/api') proxy(incoming, outgoing);
+      else files(incoming, outgoing);
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
