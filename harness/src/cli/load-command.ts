@@ -6,6 +6,7 @@ import { UsageError } from '../errors/index.ts';
 import {
   describeReconciliation,
   describeStalls,
+  k6FromImage,
   k6Missing,
   resolveK6,
   runLoad,
@@ -107,7 +108,7 @@ export async function loadCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   const given = values.target === undefined ? undefined : { baseUrl: targetUrl('--target', values.target) };
   const k6 = await resolveK6(env);
   if (!k6) throw new UsageError(k6Missing(env));
-  if (k6.kind === 'image') process.stderr.write(`k6 is not on PATH: it runs from ${k6.image} (Docker)\n`);
+  if (k6.kind === 'image') process.stderr.write(`${k6FromImage(k6.image)}\n`);
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = join(reportsDir(values['reports-dir']), `load-${stamp}`);

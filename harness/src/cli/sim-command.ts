@@ -4,9 +4,9 @@ import { drillThresholds, platformDrills } from '../faults/index.ts';
 import { inCi, metricInfo, relativeDefaults, resolveRelative, resolveThresholds } from '../gate/index.ts';
 import { endpointGroups } from '@todo/loadtests/thresholds';
 import { localClusterUnavailable } from '../kubernetes/index.ts';
-import { k6Missing, resolveK6 } from '../load/index.ts';
-import { namedBaseline, readKey, runKind, signBytes, type Baseline } from '../report/index.ts';
-import { runSim } from '../sim/index.ts';
+import { k6FromImage, k6Missing, resolveK6 } from '../load/index.ts';
+import { namedBaseline, readKey, signBytes, type Baseline } from '../report/index.ts';
+import { kindOfRun, runSim } from '../sim/index.ts';
 import {
   faultOptions,
   loadFlags,
@@ -114,10 +114,9 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   const load = values['no-load'] ? null : loadOptions(values, 'load');
   const k6 = load ? await resolveK6(env) : undefined;
   if (load && !k6) throw new UsageError(`${k6Missing(env)} (or run npm run sim -- --no-load)`);
-  if (k6?.kind === 'image')
-    (values.json ? process.stderr : process.stdout).write(
-      `k6 is not on PATH: the load runs from ${k6.image} (Docker)\n`,
-    );
+  // With --json, stdout carries the report: everything else goes to stderr.
+  const progress = values.json ? process.stderr : process.stdout;
+  if (k6?.kind === 'image') progress.write(`${k6FromImage(k6.image)}\n`);
   const thresholds = resolveThresholds({
     flags: values.threshold ?? [],
     env: env.SIM_THRESHOLDS,
@@ -140,10 +139,8 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     platform,
     thresholds,
     relative,
-    baseline: await baseline(
-      values.baseline,
-      runKind({ platform, load, drills: faults?.drills.map((drill) => drill.name) ?? null }),
-      (line) => (values.json ? process.stderr : process.stdout).write(`${line}\n`),
+    baseline: await baseline(values.baseline, kindOfRun({ platform, load, faults }), (line) =>
+      progress.write(`${line}\n`),
     ),
     load,
     faults,
@@ -151,7 +148,7 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     browser: values['no-browser'] ? 'off' : 'auto',
     reportsDir: reportsDir(values['reports-dir'], env.SIM_REPORTS_DIR),
     startupTimeoutMs: timeout * 1000,
-    progress: values.json ? process.stderr : process.stdout,
+    progress,
     env,
   });
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

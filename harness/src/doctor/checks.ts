@@ -19,7 +19,7 @@ import {
 } from '../docker/index.ts';
 import { inCi } from '../gate/index.ts';
 import { baseImages, overridesFile } from '../images/index.ts';
-import { findK6, k6Image, localK6 } from '../load/index.ts';
+import { findK6, k6FromImage, k6Image, localK6 } from '../load/index.ts';
 import { repoRoot } from '../paths.ts';
 import { secretFiles } from '../rehearsal/secrets.ts';
 
@@ -120,8 +120,7 @@ export async function checkK6(
   const k6 = findK6(env);
   if (!k6) {
     // Grafana's image stands in for it (runK6); a missing one is pulled when sim starts.
-    if ((await localK6(env))?.kind === 'image')
-      return ok('k6', `not on PATH: the load runs from ${k6Image(env)} (Docker)`);
+    if ((await localK6(env))?.kind === 'image') return ok('k6', k6FromImage(k6Image(env)));
     return problem(
       'warn',
       'k6',

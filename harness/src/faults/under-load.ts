@@ -1,10 +1,16 @@
 // The k6 load with the drills during it: k6 logs every request (CSV), the
 // drills start once the users have arrived and the load has settled, and each
 // drill is then judged on the requests of its window. k6 always runs to its end.
-import { runLoad, type LoadOptions, type LoadOutcome, type TaskDatabase } from '../load/index.ts';
+import {
+  readLoadSamples,
+  runLoad,
+  type LoadOptions,
+  type LoadOutcome,
+  type LoadSamples,
+  type TaskDatabase,
+} from '../load/index.ts';
 import { drills as catalogue } from './drills/catalogue.ts';
 import { judgeFaults, type JudgedFaults } from './judge.ts';
-import { readLoadSamples } from '../load/index.ts';
 import { runDrills, type DrillsDone } from './run.ts';
 import { quietBeforeMs, type DrillPlan } from './schedule.ts';
 
@@ -25,7 +31,14 @@ export async function runLoadWithDrills(input: {
   rehearsal: Parameters<typeof runDrills>[0]['rehearsal'];
   signal: AbortSignal;
   onDrill: (line: string) => void;
-}): Promise<{ outcome: LoadOutcome; drills: DrillsDone; faults: JudgedFaults; requestsFile: string }> {
+}): Promise<{
+  outcome: LoadOutcome;
+  drills: DrillsDone;
+  faults: JudgedFaults;
+  requestsFile: string;
+  /** Every request of the load, as read from requestsFile (the report charts them too). */
+  samples: LoadSamples;
+}> {
   const requestsFile = `${input.load.outDir}/requests.csv.gz`;
   const [outcome, drills] = await Promise.allSettled([
     runLoad({
@@ -47,10 +60,7 @@ export async function runLoadWithDrills(input: {
   if (drills.status === 'rejected') {
     throw new DrillsFailed(`the fault drills could not run: ${(drills.reason as Error).message}`);
   }
-  const faults = judgeFaults(
-    drills.value.runs,
-    await readLoadSamples(requestsFile),
-    (name) => catalogue[name].requestChecks,
-  );
-  return { outcome: outcome.value, drills: drills.value, faults, requestsFile };
+  const samples = await readLoadSamples(requestsFile);
+  const faults = judgeFaults(drills.value.runs, samples, (name) => catalogue[name].requestChecks);
+  return { outcome: outcome.value, drills: drills.value, faults, requestsFile, samples };
 }

@@ -29,4 +29,4 @@ export {
 } from './writes.ts';
 export { loadSeries, seriesPeriodMs, type LoadSeriesPoint, type SeriesRequest } from './series.ts';
 export { readLoadSamples, type CheckSample, type LoadSamples, type RequestSample } from './requests.ts';
-export { findK6, k6Image, k6Missing, localK6, resolveK6, type K6Runner } from './k6-runner.ts';
+export { findK6, k6FromImage, k6Image, k6Missing, localK6, resolveK6, type K6Runner } from './k6-runner.ts';

@@ -15,6 +15,10 @@ export const k6Missing = (env: NodeJS.ProcessEnv = process.env): string =>
   `k6 is not on PATH and Docker could not get ${k6Image(env)}: install k6 1.x (grafana.com/docs/k6), ` +
   `docker pull ${k6Image(env)}, or build it with Go: bash scripts/k6.sh (npm run provision runs it)`;
 
+/** The line a command prints when the load runs from the image. */
+export const k6FromImage = (image: string): string =>
+  `k6 is not on PATH: the load runs from ${image} (Docker)`;
+
 /** k6 on PATH, or undefined. */
 export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const name = process.platform === 'win32' ? 'k6.exe' : 'k6';

@@ -45,16 +45,20 @@ function pick<T>(table: readonly TargetDefinition<T>[], variable: string, name: 
   return found;
 }
 
-export function promotionConfig(env: NodeJS.ProcessEnv, environment: Environment): PromotionConfig {
-  need(env, [{ names: ['PROMOTE_REGISTRY'], what: 'where the images are pushed, e.g. ghcr.io/acme' }]);
-  let deployTimeoutMs: number;
+/** PROMOTE_DEPLOY_TIMEOUT (10m by default), in ms; misconfigured when it is no duration. */
+export function deployTimeout(env: NodeJS.ProcessEnv): number {
   try {
-    deployTimeoutMs = parseMaxAge(env.PROMOTE_DEPLOY_TIMEOUT ?? '10m');
+    return parseMaxAge(env.PROMOTE_DEPLOY_TIMEOUT ?? '10m');
   } catch {
     throw new PromotionMisconfigured(
       `PROMOTE_DEPLOY_TIMEOUT=${env.PROMOTE_DEPLOY_TIMEOUT ?? ''}: expected a duration such as 10m or 90s`,
     );
   }
+}
+
+export function promotionConfig(env: NodeJS.ProcessEnv, environment: Environment): PromotionConfig {
+  need(env, [{ names: ['PROMOTE_REGISTRY'], what: 'where the images are pushed, e.g. ghcr.io/acme' }]);
+  const deployTimeoutMs = deployTimeout(env);
   const pollMs = Number(env.PROMOTE_POLL_MS ?? 2_000);
   const registry = env.PROMOTE_REGISTRY ?? '';
   const host = registry.split('/')[0] ?? registry;

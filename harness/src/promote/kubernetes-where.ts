@@ -16,11 +16,10 @@ import {
 } from '../kubernetes/index.ts';
 import { routedFetch } from '../rehearsal/trusted-fetch.ts';
 import { RegistryClient } from '../registry/index.ts';
-import { PromotionMisconfigured } from './config.ts';
+import { deployTimeout, PromotionMisconfigured } from './config.ts';
 import type { PromoteOptions } from './run.ts';
 import type { PromoteFetch } from './serving.ts';
 import { KubernetesTarget, type Environment } from './targets/index.ts';
-import { parseMaxAge } from './verify.ts';
 
 export interface KubernetesPromoteOptions extends PromoteOptions {
   /** A context of the kubeconfig (KUBECONFIG or ~/.kube/config); none: the local cluster. */
@@ -59,14 +58,7 @@ export interface Where {
 /** Where the release goes, refused in one line when it cannot go there. */
 export async function resolveWhere(options: KubernetesPromoteOptions): Promise<Where> {
   const { env, environment } = options;
-  let deployTimeoutMs: number;
-  try {
-    deployTimeoutMs = parseMaxAge(env.PROMOTE_DEPLOY_TIMEOUT ?? '10m');
-  } catch {
-    throw new PromotionMisconfigured(
-      `PROMOTE_DEPLOY_TIMEOUT=${env.PROMOTE_DEPLOY_TIMEOUT ?? ''}: expected a duration such as 10m or 90s`,
-    );
-  }
+  const deployTimeoutMs = deployTimeout(env);
   for (const file of options.values) {
     if (!existsSync(file)) throw new PromotionMisconfigured(`--values ${file}: no such file`);
   }

@@ -2,6 +2,7 @@
 // latency per endpoint group against its threshold, the load over time with
 // the drills on its time axis, each service's CPU and memory against its
 // limits, and the run's phases. Every time axis counts seconds from the run's start.
+import { parseThreshold } from '../gate/index.ts';
 import { seriesPeriodMs } from '../load/index.ts';
 import type { ChartSpec } from './vega.ts';
 import type { SimReport } from './types.ts';
@@ -15,10 +16,9 @@ export const chartTitles: Record<ChartName, string> = {
   phases: 'The run, phase by phase',
 };
 
+/** A chart's title is chartTitles[name] (also the image's alt text in report.md). */
 export interface Chart {
   name: ChartName;
-  /** Also the image's alt text. */
-  title: string;
   spec: ChartSpec;
 }
 
@@ -29,10 +29,10 @@ const verdictColours = {
 
 const secondsFrom = (start: number) => (at: number) => Math.round((at - start) / 100) / 10;
 
-/** `p(95)<300` → 300. */
-const targetOf = (expression: string): number | null => {
-  const match = /(?:<|<=)(-?\d+(?:\.\d+)?)$/.exec(expression);
-  return match ? Number(match[1]) : null;
+/** A threshold's bound when it is an upper one (`p(95)<300` → 300), the line a latency must stay under. */
+const upperBound = (threshold: { metric: string; expression: string }): number | null => {
+  const { operator, target } = parseThreshold(`${threshold.metric}=${threshold.expression}`);
+  return operator === '<' || operator === '<=' ? target : null;
 };
 
 /** p95 and p99 of every request and of each endpoint group, each with its threshold where one applies. */
@@ -46,7 +46,7 @@ export function latencyRows(report: SimReport) {
       const threshold = report.thresholds.find(
         (t) => t.metric === row.metric && t.expression.startsWith(aggregation),
       );
-      const target = threshold ? targetOf(threshold.expression) : null;
+      const target = threshold ? upperBound(threshold) : null;
       return [
         {
           group,
@@ -73,7 +73,6 @@ function latencyChart(report: SimReport): Chart | undefined {
   ];
   return {
     name: 'latency',
-    title: chartTitles.latency,
     spec: {
       title: {
         text: chartTitles.latency,
@@ -188,7 +187,6 @@ function loadChart(report: SimReport): Chart | undefined {
   });
   return {
     name: 'load',
-    title: chartTitles.load,
     spec: {
       title: {
         text: chartTitles.load,
@@ -264,7 +262,6 @@ function servicesChart(report: SimReport): Chart | undefined {
   if (!samples.length) return undefined;
   return {
     name: 'services',
-    title: chartTitles.services,
     spec: {
       title: {
         text: chartTitles.services,
@@ -324,7 +321,6 @@ function phasesChart(report: SimReport): Chart | undefined {
   const y = { field: 'phase', type: 'nominal', title: null, sort: null } as const;
   return {
     name: 'phases',
-    title: chartTitles.phases,
     spec: {
       title: { text: chartTitles.phases, subtitle: 'seconds from the start of npm run sim' },
       width: 560,

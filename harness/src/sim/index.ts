@@ -1,5 +1,5 @@
 export { runSim } from './run.ts';
-export type { SimLoad, SimOptions } from './setup.ts';
+export { kindOfRun, type SimLoad, type SimOptions } from './setup.ts';
 export {
   browserScenario,
   describeScenarios,

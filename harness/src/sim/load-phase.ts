@@ -69,7 +69,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     signal: input.signal,
     ...(load.users === undefined ? {} : { users: load.users }),
   };
-  const { outcome, faults, requestsFile, duration } = await (async () => {
+  const { outcome, faults, requestsFile, samples, duration } = await (async () => {
     if (!input.drills) {
       const requestsFile = `${options.outDir}/requests.csv.gz`;
       const plain = await runLoad({
@@ -79,7 +79,7 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
         // Every request with its time: the report charts the load over time from it.
         outputs: [`csv=${requestsFile}`],
       });
-      return { outcome: plain, faults: undefined, requestsFile, duration: load.duration };
+      return { outcome: plain, faults: undefined, requestsFile, samples: undefined, duration: load.duration };
     }
     try {
       const drilled = await runLoadWithDrills({
@@ -118,7 +118,9 @@ async function runLoadPhase(input: LoadPhaseInput, output: (line: string) => voi
     });
   }
   const lost = reconciliation ? tasksLost(reconciliation) : null;
-  const series = existsSync(requestsFile) ? loadSeries((await readLoadSamples(requestsFile)).requests) : [];
+  // With drills the requests were read already, to judge them.
+  const requests = samples ?? (existsSync(requestsFile) ? await readLoadSamples(requestsFile) : undefined);
+  const series = requests ? loadSeries(requests.requests) : [];
   const file = (path: string) => relative(input.dir, path);
   output(
     reconciliation

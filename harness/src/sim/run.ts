@@ -3,7 +3,7 @@
 // interrupt; --keep leaves the stack up instead (not after an interrupt).
 import { removeProject } from '../docker/index.ts';
 import { RunFailure } from '../errors/index.ts';
-import { renderSummary, runKind, writeReport, type SimReport } from '../report/index.ts';
+import { renderSummary, writeReport, type SimReport } from '../report/index.ts';
 import { assembleReport } from './assemble.ts';
 import { loadPhase, type LoadOutcome } from './load-phase.ts';
 import { doctorPhase, imagesPhase } from './machine-phases.ts';
@@ -11,7 +11,7 @@ import { Pipeline } from '../pipeline/index.ts';
 import { scenariosPhase, type ScenarioOutcome } from './scenarios-phase.ts';
 import { kubernetesRecord, kubernetesUpPhase } from './kubernetes-phase.ts';
 import { serviceRecords } from './services.ts';
-import { setUpRun, type SimOptions } from './setup.ts';
+import { kindOfRun, setUpRun, type SimOptions } from './setup.ts';
 import {
   collectFrom,
   collectPhase,
@@ -108,11 +108,7 @@ export async function runSim(options: SimOptions): Promise<SimReport> {
     thresholds: options.thresholds,
     relative: options.relative,
     baseline: options.baseline,
-    kind: runKind({
-      platform: options.platform,
-      load: options.load,
-      drills: options.faults?.drills.map((drill) => drill.name) ?? null,
-    }),
+    kind: kindOfRun(options),
     images: produced.images,
     scenarios: produced.scenarios,
     load: produced.load,

@@ -5,7 +5,7 @@ import type { DrillPlan } from '../faults/index.ts';
 import type { RelativeObjective, Threshold } from '../gate/index.ts';
 import type { LoadProfile } from '../load/index.ts';
 import { projectName } from '../projects/index.ts';
-import type { Baseline } from '../report/index.ts';
+import { runKind, type Baseline } from '../report/index.ts';
 import { rehearsalDefaults } from '../rehearsal/index.ts';
 
 export interface SimLoad {
@@ -57,3 +57,11 @@ export function setUpRun(options: SimOptions): RunSetup {
     stackEnv: rehearsalDefaults(options.env),
   };
 }
+
+/** What a run does, in words (report.runKind): runs of one kind are compared with each other. */
+export const kindOfRun = (options: Pick<SimOptions, 'platform' | 'load' | 'faults'>): string =>
+  runKind({
+    platform: options.platform,
+    load: options.load,
+    drills: options.faults?.drills.map((drill) => drill.name) ?? null,
+  });
